@@ -1,0 +1,154 @@
+//! The command-line interface for people (as opposed to the linker interface for cargo).
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::target::TARGETS;
+
+const ABOUT: &str =
+    "Link Rust and PyO3 artifacts with `zig cc`, for an old glibc or another architecture.";
+
+const AFTER_HELP: &str = "\
+As a linker, name ziglink in .cargo/config.toml:
+
+    [target.x86_64-unknown-linux-gnu]
+    linker = \"ziglink\"
+
+and cargo runs `ziglink <link line>`; ziglink runs `zig cc` with the right -target.
+
+Environment:
+  ZIGLINK_GLIBC   glibc floor for -gnu targets (default 2.17)
+  ZIGLINK_TARGET  Rust target for every call, instead of the one read from the link line
+  ZIGLINK_ZIG     zig executable (default: the ziglang package beside ziglink, then PATH)
+  ZIGLINK_LOG     set to 1 to print each zig command before it runs";
+
+#[derive(Debug, Parser)]
+#[command(name = "ziglink", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the supported Rust targets and the zig target each links as.
+    Targets,
+}
+
+/// Every word that starts the CLI. Anything else is a link line: rustc's start with an option
+/// or an absolute path, never with one of these.
+pub const CLI_WORDS: &[&str] = &["targets", "help", "--help", "-h", "--version", "-V"];
+
+pub fn is_cli_invocation(args: &[OsString]) -> bool {
+    match args.first() {
+        None => true,
+        Some(first) => CLI_WORDS.iter().any(|w| first == w),
+    }
+}
+
+pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return Ok(ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2)));
+        }
+    };
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+        }
+        Some(Command::Targets) => print!("{}", targets_table()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn targets_table() -> String {
+    let rows: Vec<[String; 4]> = TARGETS
+        .iter()
+        .map(|t| {
+            [
+                t.rust.to_string(),
+                t.zig.to_string(),
+                t.glibc_floor.map_or_else(|| "-".into(), |g| g.to_string()),
+                t.notes.to_string(),
+            ]
+        })
+        .collect();
+    let header = ["RUST TARGET", "ZIG TARGET", "MIN GLIBC", "NOTES"].map(String::from);
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_words_cover_every_subcommand() {
+        let cli = Cli::command();
+        for sub in cli.get_subcommands() {
+            assert!(CLI_WORDS.contains(&sub.get_name()), "{}", sub.get_name());
+        }
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn link_lines_are_never_subcommands() {
+        let lines: &[&[&str]] = &[
+            &["-m64", "/tmp/rustc/symbols.o"],
+            &["@/tmp/rustcX/linker-arguments"],
+            &["/tmp/t/target/debug/deps/a.o", "-o", "targets"],
+            &["-flavor", "gnu"],
+            &["--target=x86_64-unknown-linux-gnu", "-c", "x.c"],
+        ];
+        for line in lines {
+            let args: Vec<OsString> = line.iter().map(OsString::from).collect();
+            assert!(!is_cli_invocation(&args), "{line:?}");
+        }
+        for word in CLI_WORDS {
+            assert!(is_cli_invocation(&[OsString::from(word)]));
+        }
+        assert!(is_cli_invocation(&[]));
+    }
+
+    #[test]
+    fn targets_table_lists_every_target() {
+        let table = targets_table();
+        for t in TARGETS {
+            assert!(
+                table.contains(t.rust) && table.contains(t.zig),
+                "{}",
+                t.rust
+            );
+        }
+    }
+}

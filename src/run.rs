@@ -1,0 +1,96 @@
+//! Handing the translated command to zig: exec where possible so zig's exit status, signals
+//! and output are its own; spawn and wait only when a temporary file has to be removed after.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use crate::error::{Error, Result};
+
+/// Replaces this process with `program args`. Returns only if that failed.
+#[cfg(unix)]
+pub fn exec(program: &Path, args: &[OsString]) -> Error {
+    use std::os::unix::process::CommandExt;
+    let source = Command::new(program).args(args).exec();
+    Error::ZigStart {
+        path: program.to_path_buf(),
+        source,
+    }
+}
+
+// Windows has no exec; waiting and leaving with zig's code is the closest equivalent.
+#[cfg(not(unix))]
+pub fn exec(program: &Path, args: &[OsString]) -> Error {
+    match Command::new(program).args(args).status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(source) => Error::ZigStart {
+            path: program.to_path_buf(),
+            source,
+        },
+    }
+}
+
+/// Runs `program args` as a child and returns the exit code to leave with. A child killed by a
+/// signal is reported the way shells do, as 128 + the signal number.
+pub fn spawn_and_wait(program: &Path, args: &[OsString]) -> Result<ExitCode> {
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|source| Error::ZigStart {
+            path: program.to_path_buf(),
+            source,
+        })?;
+    if let Some(code) = status.code() {
+        return Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return Ok(ExitCode::from(u8::try_from(128 + signal).unwrap_or(1)));
+        }
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// The command as a shell line, for `ZIGLINK_LOG`.
+pub fn shell_line(program: &Path, args: &[OsString]) -> String {
+    std::iter::once(program.as_os_str())
+        .chain(args.iter().map(|a| a.as_os_str()))
+        .map(|word| {
+            let text = word.to_string_lossy();
+            let plain = !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_./=,+:@%".contains(&b));
+            if plain {
+                text.into_owned()
+            } else {
+                format!("'{}'", text.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_line_quotes_only_what_needs_it() {
+        let args = [
+            "cc",
+            "-target",
+            "x86_64-linux-gnu.2.17",
+            "/a b/c.o",
+            "it's",
+            "",
+        ];
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        assert_eq!(
+            shell_line(Path::new("/z/zig"), &args),
+            r"/z/zig cc -target x86_64-linux-gnu.2.17 '/a b/c.o' 'it'\''s' ''"
+        );
+    }
+}
