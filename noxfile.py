@@ -1,0 +1,75 @@
+"""Developer tasks. `nox -s lint tests e2e` is what CI runs; `nox -s example` is the demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from wheelhouse import MATURIN, build_wheelhouse
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests"]
+nox.options.error_on_external_run = True
+
+WHEELHOUSE = ROOT / "target" / "wheelhouse"
+PY_LINT = ["python", "tests", "noxfile.py"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """rustfmt, clippy (warnings are errors) and ruff."""
+    session.install("ruff")
+    session.run("cargo", "fmt", "--check", external=True)
+    session.run("cargo", "clippy", "--all-targets", "--", "-D", "warnings", external=True)
+    session.run("ruff", "check", *PY_LINT)
+    session.run("ruff", "format", "--check", *PY_LINT)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The fast suite: Rust unit and CLI tests, and the Python package's unit tests."""
+    session.run("cargo", "test", "--locked", external=True)
+    session.install("pytest")
+    pythonpath = {"PYTHONPATH": str(ROOT / "python")}
+    session.run("pytest", "tests/python", "-q", *session.posargs, env=pythonpath)
+
+
+def _wheelhouse(session: nox.Session) -> Path:
+    session.install(MATURIN, "pip")
+    return build_wheelhouse(WHEELHOUSE, run=lambda *cmd: session.run(*cmd))
+
+
+@nox.session
+def e2e(session: nox.Session) -> None:
+    """Real builds: wheels with uv and pip, the seed scenario, cargo builds, strace.
+
+    ZIGLINK_SEED_RUNS sets how often the seed workspace is built (default 20).
+    """
+    house = _wheelhouse(session)
+    session.install("pytest", "auditwheel", "uv")
+    session.run(
+        "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", *session.posargs,
+        env={"ZIGLINK_WHEELHOUSE": str(house)},
+    )  # fmt: skip
+
+
+@nox.session
+def example(session: nox.Session) -> None:
+    """Build the bundled PyO3 example with ziglink as linker and show its platform tag."""
+    house = _wheelhouse(session)
+    session.install("uv", "auditwheel")
+    out = ROOT / "target" / "example"
+    for old in out.glob("*.whl"):
+        old.unlink()
+    session.run(
+        "uv", "build", "--wheel", "--no-index", "--find-links", str(house),
+        "--config-setting", "build-args=--compatibility manylinux2014",
+        "-o", str(out), str(ROOT / "examples" / "pyo3-hello"),
+    )  # fmt: skip
+    (wheel,) = out.glob("*.whl")
+    session.run("auditwheel", "show", str(wheel))
+    session.log(f"built {wheel.name}")

@@ -1,0 +1,267 @@
+//! The ziglink binary as cargo and people run it: CLI words, error lines, and what reaches zig.
+//! A fake zig (a shell script) stands in where the test is about ziglink's side of the call.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ZIGLINK: &str = env!("CARGO_BIN_EXE_ziglink");
+const RUSTLIB_X86_64: &str = "-L/sysroot/lib/rustlib/x86_64-unknown-linux-gnu/lib";
+
+/// ziglink with a clean environment: no ZIGLINK_* variables and an empty PATH.
+fn ziglink(args: &[&str]) -> Command {
+    let mut cmd = Command::new(ZIGLINK);
+    cmd.args(args).env_clear().env("PATH", "");
+    cmd
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts the failure contract: non-zero exit, one line on stderr, saying `expected`.
+fn assert_one_line_error(out: &Output, expected: &str) {
+    let text = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.lines().count(), 1, "expected one line, got: {text}");
+    assert!(text.starts_with("ziglink: error: "), "{text}");
+    assert!(text.contains(expected), "expected {expected:?} in: {text}");
+    assert!(!text.contains("panicked"), "{text}");
+}
+
+/// A stand-in zig that records its argv (one per line, and the contents of any `@file`) and
+/// exits with `code`.
+fn fake_zig(dir: &Path, code: i32) -> PathBuf {
+    let path = dir.join("zig");
+    let script = format!(
+        "#!/bin/sh\n\
+         PATH=/usr/bin:/bin\n\
+         for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{log}'\n\
+         for a in \"$@\"; do case \"$a\" in @*) cat \"${{a#@}}\" >> '{log}';; esac; done\n\
+         echo 'zig says hello' >&2\n\
+         exit {code}\n",
+        log = dir.join("argv").display(),
+    );
+    fs::write(&path, script).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn recorded(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join("argv"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn version_and_help() {
+    let out = ziglink(&["--version"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("ziglink {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = ziglink(&["--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for needle in [
+        "linker = \"ziglink\"",
+        "ZIGLINK_GLIBC",
+        "ZIGLINK_ZIG",
+        "targets",
+    ] {
+        assert!(
+            help.contains(needle),
+            "{needle} missing from --help:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn targets_lists_the_table() {
+    let out = ziglink(&["targets"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    let row: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("aarch64-unknown-linux-gnu "))
+        .map(|l| l.split_whitespace().collect())
+        .unwrap_or_default();
+    assert_eq!(
+        row,
+        ["aarch64-unknown-linux-gnu", "aarch64-linux-gnu", "2.17"],
+        "{table}"
+    );
+}
+
+#[test]
+fn passes_the_translated_line_to_zig_and_its_exit_code_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let zig = fake_zig(dir.path(), 3);
+    let out = ziglink(&[
+        "-m64",
+        "/t/main.o",
+        "-lgcc_s",
+        "-fuse-ld=lld",
+        "-B/sysroot/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld",
+        RUSTLIB_X86_64,
+        "-o",
+        "/t/out",
+    ])
+    .env("ZIGLINK_ZIG", &zig)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "zig says hello\n");
+    assert_eq!(
+        recorded(dir.path()),
+        [
+            "cc",
+            "-target",
+            "x86_64-linux-gnu.2.17",
+            "-m64",
+            "/t/main.o",
+            "-lunwind",
+            RUSTLIB_X86_64,
+            "-o",
+            "/t/out"
+        ]
+    );
+}
+
+#[test]
+fn target_and_floor_come_from_the_environment_when_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let zig = fake_zig(dir.path(), 0);
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = ziglink(&["/t/a.o", RUSTLIB_X86_64]);
+        cmd.env("ZIGLINK_ZIG", &zig).envs(vars.iter().copied());
+        assert!(cmd.status().unwrap().success());
+        recorded(dir.path())[..4].to_vec()
+    };
+    assert_eq!(
+        run(&[("ZIGLINK_GLIBC", "2.28")])[..3],
+        ["cc", "-target", "x86_64-linux-gnu.2.28"]
+    );
+    assert_eq!(
+        run(&[("ZIGLINK_TARGET", "s390x-unknown-linux-gnu.2.19")]),
+        ["cc", "-target", "s390x-linux-gnu.2.19", "-mcpu=z10-vector"]
+    );
+}
+
+#[test]
+fn response_files_are_translated_into_a_zig_file_that_is_removed_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let zig = fake_zig(dir.path(), 0);
+    let rustc_tmp = dir.path().join("rustcXYZ");
+    fs::create_dir(&rustc_tmp).unwrap();
+    let rsp = rustc_tmp.join("linker-arguments");
+    fs::write(
+        &rsp,
+        format!("-m64\n/my\\ dir/main.o\n-lgcc_s\n{RUSTLIB_X86_64}\n-Wl,-O1\n"),
+    )
+    .unwrap();
+    let out = ziglink(&[&format!("@{}", rsp.display())])
+        .env("ZIGLINK_ZIG", &zig)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seen = recorded(dir.path());
+    assert_eq!(seen[..3], ["cc", "-target", "x86_64-linux-gnu.2.17"]);
+    assert!(seen[3].starts_with(&format!("@{}/ziglink-", rustc_tmp.display())));
+    assert_eq!(
+        seen[4..],
+        ["-m64", "\"/my dir/main.o\"", "-lunwind", RUSTLIB_X86_64]
+    );
+    let left: Vec<_> = fs::read_dir(&rustc_tmp).unwrap().collect();
+    assert_eq!(left.len(), 1, "only rustc's own file may remain: {left:?}");
+}
+
+#[test]
+fn missing_zig_is_one_clear_line() {
+    let out = ziglink(&["/t/a.o", RUSTLIB_X86_64]).output().unwrap();
+    assert_one_line_error(&out, "cannot find zig: install the `ziglang` package");
+
+    let out = ziglink(&["/t/a.o", RUSTLIB_X86_64])
+        .env("ZIGLINK_ZIG", "/no/such/zig")
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &out,
+        "ZIGLINK_ZIG is set to `/no/such/zig`, which does not exist",
+    );
+}
+
+#[test]
+fn targets_zig_cannot_link_are_refused_before_zig_runs() {
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
+        (
+            &["/t/a.o", "-L/s/lib/rustlib/wasm32-unknown-unknown/lib"],
+            &[],
+            "unsupported target `wasm32-unknown-unknown`; supported targets: x86_64-unknown-linux-gnu",
+        ),
+        (
+            &["/t/a.o"],
+            &[("ZIGLINK_TARGET", "x86_64-unknown-redox")],
+            "unsupported target `x86_64-unknown-redox`",
+        ),
+        (
+            &["/t/a.o", "-L/s/lib/rustlib/powerpc64le-unknown-linux-gnu/lib"],
+            &[("ZIGLINK_GLIBC", "2.17")],
+            "glibc 2.17 is below the lowest glibc zig can link powerpc64le-unknown-linux-gnu against (2.32)",
+        ),
+        (
+            &["/t/a.o", "-o", "/t/a"],
+            &[],
+            "cannot tell which Rust target this link is for",
+        ),
+    ];
+    for (args, vars, expected) in cases {
+        let out = ziglink(args).envs(vars.iter().copied()).output().unwrap();
+        assert_one_line_error(&out, expected);
+    }
+}
+
+#[test]
+fn malformed_glibc_is_one_clear_line() {
+    for value in ["2.x", "2", "2.17.1", "217", "3.1"] {
+        let out = ziglink(&["/t/a.o", RUSTLIB_X86_64])
+            .env("ZIGLINK_GLIBC", value)
+            .output()
+            .unwrap();
+        assert_one_line_error(
+            &out,
+            &format!("malformed glibc version `{value}` in ZIGLINK_GLIBC"),
+        );
+    }
+    let out = ziglink(&["/t/a.o"])
+        .env("ZIGLINK_TARGET", "x86_64-unknown-linux-gnu.2.x")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "malformed glibc version `2.x` in the target suffix");
+}
+
+#[test]
+fn unreadable_response_file_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("gone").join("linker-arguments");
+    let out = ziglink(&[&format!("@{}", missing.display())])
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &out,
+        &format!("cannot read response file `{}`", missing.display()),
+    );
+
+    // Root can read any file, so a directory stands in for one that cannot be read.
+    let out = ziglink(&[&format!("@{}", dir.path().display())])
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "Is a directory");
+}

@@ -1,0 +1,93 @@
+"""Acceptance 3 and 5: plain `cargo build` with ziglink as the linker, the glibc floor it
+enforces, and what a single linker call starts."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, copy_tree, max_glibc, run
+
+pytestmark = pytest.mark.e2e
+
+LINKER_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"
+EXPECTED_OUTPUT = "threads: 60, caught panic: true, file: round trip"
+
+
+@pytest.fixture(scope="module")
+def installed(wheelhouse, tmp_path_factory) -> Path:
+    """A venv with ziglink (and, through its dependency, ziglang) installed from the wheelhouse."""
+    venv = tmp_path_factory.mktemp("ziglink-venv")
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    run(["uv", "venv", "--quiet", "--allow-existing", venv], env=env)
+    python = venv / "bin" / "python"
+    source = ["--no-index", "--find-links", str(wheelhouse)]
+    run(["uv", "pip", "install", "--quiet", "--python", python, *source, "ziglink"], env=env)
+    return venv / "bin"
+
+
+@pytest.fixture
+def cargo_env(sandbox, installed) -> dict[str, str]:
+    """Cargo names the linker by its bare name, as users do; PATH puts the venv's copy first."""
+    env = dict(sandbox.env)
+    env["PATH"] = f"{installed}{os.pathsep}{env['PATH']}"
+    env[LINKER_VAR] = "ziglink"
+    return env
+
+
+@pytest.fixture
+def crate(tmp_path) -> Path:
+    return copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
+
+
+def cargo_build(crate: Path, env: dict[str, str], *extra: str, check=True):
+    return run(["cargo", "build", "--locked", *extra], env=env, cwd=crate, check=check)
+
+
+def test_binary_runs_and_needs_at_most_glibc_2_17(crate, cargo_env):
+    cargo_build(crate, cargo_env)
+    binary = crate / "target" / "debug" / "hello-bin"
+    assert run([binary], env=cargo_env).stdout.strip() == EXPECTED_OUTPUT
+    assert max_glibc(binary) <= (2, 17)
+
+
+def test_floor_is_enforced_and_moves_with_ziglink_glibc(crate, cargo_env):
+    # fcntl64 first appeared in glibc 2.28: under the default floor it must not resolve ...
+    failed = cargo_build(crate, cargo_env, "--features", "fcntl64", check=False)
+    assert failed.returncode != 0
+    assert "undefined symbol: fcntl64" in failed.stderr
+
+    # ... and with the floor at 2.28 it links against exactly that version.
+    env = {**cargo_env, "ZIGLINK_GLIBC": "2.28"}
+    cargo_build(crate, env, "--features", "fcntl64")
+    binary = crate / "target" / "debug" / "hello-bin"
+    assert run([binary], env=env).stdout.splitlines() == ["fcntl64: called", EXPECTED_OUTPUT]
+    assert max_glibc(binary) == (2, 28)
+
+
+EXECVE = re.compile(
+    r'^(\d+) +execve\("([^"]*)", \[(.*?)\](?:, 0x[0-9a-f]+ /\* \d+ vars \*/)?\) = 0'
+)
+
+
+def test_one_link_execs_one_zig_and_no_python(crate, cargo_env, tmp_path, installed):
+    cargo_build(crate, cargo_env)  # everything built; the traced build only relinks
+    (crate / "src" / "main.rs").touch()
+    trace = tmp_path / "execve.trace"
+    strace = ["strace", "-f", "-qq", "-s", "256", "-e", "trace=execve", "-o", trace]
+    run([*strace, "cargo", "build", "--locked"], env=cargo_env, cwd=crate)
+
+    execs = [m.groups() for line in trace.read_text().splitlines() if (m := EXECVE.match(line))]
+    linker_pids = [pid for pid, path, _ in execs if Path(path).name == "ziglink"]
+    assert len(linker_pids) == 1, execs
+    # exec keeps the pid: what the ziglink process became is what it ran.
+    became = [(path, argv) for pid, path, argv in execs if pid == linker_pids[0]]
+    assert len(became) == 2, became  # ziglink itself, then exactly one zig
+    zig_path, zig_argv = became[1]
+    assert zig_path.endswith("site-packages/ziglang/zig"), zig_path
+    assert zig_argv.split(", ")[1] == '"cc"', zig_argv
+    assert Path(zig_path).resolve().is_relative_to(installed.parent.resolve())
+    pythons = [path for _, path, _ in execs if Path(path).name.startswith("python")]
+    assert not pythons, pythons
