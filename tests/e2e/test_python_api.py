@@ -1,0 +1,58 @@
+"""The Python side of the wheel, installed for real: `find_ziglink_bin()` and `python -m ziglink`
+in each layout pip installs to. pip's PEP 517 build environments install build requirements with
+`--prefix <overlay>`, so the prefix case is also the build-environment case."""
+
+from __future__ import annotations
+
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+pytestmark = pytest.mark.e2e
+
+PROBE = "import ziglink, sys; print(ziglink.find_ziglink_bin()); sys.stdout.flush()"
+PURELIB = Path(sysconfig.get_path("purelib", vars={"base": ""}).lstrip("/"))
+
+
+def pip_install(env: dict[str, str], wheelhouse: Path, *where: str) -> None:
+    source = ["--no-index", "--find-links", str(wheelhouse), "--no-deps", "--quiet"]
+    run([sys.executable, "-m", "pip", "install", *source, *where, "ziglink"], env=env)
+
+
+def check(python: str | Path, env: dict[str, str], expected_bin: Path) -> None:
+    found = run([python, "-c", PROBE], env=env).stdout.strip()
+    assert Path(found) == expected_bin, found
+    out = run([python, "-m", "ziglink", "--version"], env=env).stdout.strip()
+    assert out.startswith("ziglink "), out
+
+
+def test_venv(wheelhouse, sandbox, tmp_path):
+    venv = tmp_path / "venv"
+    run(["uv", "venv", "--quiet", venv], env=sandbox.env)
+    source = ["--no-index", "--find-links", str(wheelhouse), "--no-deps", "--quiet"]
+    run(["uv", "pip", "install", "--python", venv / "bin" / "python", *source, "ziglink"],
+        env=sandbox.env)  # fmt: skip
+    check(venv / "bin" / "python", sandbox.env, venv / "bin" / "ziglink")
+
+
+def test_prefix_install(wheelhouse, sandbox, tmp_path):
+    prefix = tmp_path / "prefix"
+    pip_install(sandbox.env, wheelhouse, "--prefix", str(prefix))
+    env = {**sandbox.env, "PYTHONPATH": str(prefix / PURELIB)}
+    check(sys.executable, env, prefix / "bin" / "ziglink")
+
+
+def test_target_install(wheelhouse, sandbox, tmp_path):
+    target = tmp_path / "target"
+    pip_install(sandbox.env, wheelhouse, "--target", str(target))
+    check(sys.executable, {**sandbox.env, "PYTHONPATH": str(target)}, target / "bin" / "ziglink")
+
+
+def test_user_install(wheelhouse, sandbox):
+    user_base = sandbox.home / ".local"
+    env = {**sandbox.env, "PYTHONUSERBASE": str(user_base)}
+    pip_install(env, wheelhouse, "--user")
+    check(sys.executable, env, user_base / "bin" / "ziglink")
