@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from wheelhouse import MATURIN, build_wheelhouse
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
@@ -39,8 +36,10 @@ def tests(session: nox.Session) -> None:
 
 
 def _wheelhouse(session: nox.Session) -> Path:
-    session.install(MATURIN, "pip")
-    return build_wheelhouse(WHEELHOUSE, run=lambda *cmd: session.run(*cmd))
+    """The ziglink wheel from this checkout, beside pinned maturin and ziglang wheels."""
+    session.install("uv", "pip")
+    session.run("python", "tests/e2e/wheelhouse.py", str(WHEELHOUSE))
+    return WHEELHOUSE
 
 
 @nox.session

@@ -40,8 +40,7 @@ def wheelhouse(tmp_path_factory) -> Path:
     given = os.environ.get("ZIGLINK_WHEELHOUSE")
     if given:
         return Path(given)
-    house = tmp_path_factory.mktemp("wheelhouse")
-    return build_wheelhouse(house, run=lambda *cmd: subprocess.run(cmd, check=True))
+    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
 
 
 @dataclass

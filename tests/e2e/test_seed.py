@@ -42,11 +42,19 @@ def test_uv_build_all_packages_never_fails_and_leaves_nothing(wheelhouse, sandbo
     system_tmp = Path(tempfile.gettempdir())
     system_tmp_before = set(ziglink_files(system_tmp))
 
+    def linked_at() -> dict[str, int]:
+        libs = {
+            n: workspace / "packages" / n / "target" / "release" / f"libseed_{n}.so"
+            for n in MEMBERS
+        }
+        return {n: lib.stat().st_mtime_ns if lib.exists() else 0 for n, lib in libs.items()}
+
     failures = []
     for i in range(RUNS):
         # Touching the sources makes every run compile and link each member again.
         for name in MEMBERS:
             os.utime(workspace / "packages" / name / "src" / "lib.rs")
+        before = linked_at()
         proc = run(
             ["uv", "build", "--all-packages", "--wheel", "--no-index", "--find-links",
              wheelhouse, "-o", out],
@@ -57,6 +65,8 @@ def test_uv_build_all_packages_never_fails_and_leaves_nothing(wheelhouse, sandbo
             failures.append(
                 f"run {i}: exit {proc.returncode}, wheels {wheels}\n{proc.stderr[-3000:]}"
             )
+        stale = [n for n, t in linked_at().items() if t <= before[n]]
+        assert not stale, f"run {i} did not link {stale} again, so it tested nothing"
         for wheel in out.glob("*.whl"):
             wheel.unlink()
         leftovers = sorted(p.name for p in sandbox.tmp.iterdir())

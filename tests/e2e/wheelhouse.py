@@ -1,36 +1,73 @@
 """Builds the folder that end-to-end builds resolve their build requirements from.
 
+    python tests/e2e/wheelhouse.py <folder>
+
 It holds the ziglink wheel built from this checkout plus the maturin and ziglang wheels, so a
-build can run with `--no-index --find-links <wheelhouse>` and can only ever get *this* ziglink.
+build can run with `--no-index --find-links <folder>` and can only ever get *this* ziglink.
+The ziglink in the wheel is linked by ziglink itself (a first build with the host linker links
+the second), which makes the wheel manylinux2014, installable where the builds it serves run.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
-# The versions the e2e suite is run against; pyproject.toml allows the same ziglang range.
+# The versions the e2e suite runs against; pyproject.toml allows the same ziglang range.
 MATURIN = "maturin==1.16.0"
 ZIGLANG = "ziglang==0.17.1"
 
 
-def build_wheelhouse(house: Path, run: Callable[..., object]) -> Path:
+def _run(cmd: list[str | Path], env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], env=env, check=True)
+
+
+def build_wheelhouse(house: Path) -> Path:
     house.mkdir(parents=True, exist_ok=True)
     for old in house.glob("ziglink-*.whl"):
         old.unlink()
-    run(
-        "maturin",
-        "build",
-        "--release",
-        "--manifest-path",
-        str(ROOT / "Cargo.toml"),
-        "-o",
-        str(house),
-    )
-    run(
-        sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-        "--only-binary=:all:", "--no-deps", "-d", str(house), MATURIN, ZIGLANG,
+    manifest = ["--manifest-path", ROOT / "Cargo.toml"]
+    with tempfile.TemporaryDirectory(prefix="ziglink-bootstrap-") as tmp:
+        # A throwaway environment like the ones ziglink serves: maturin and ziglang installed,
+        # and the bootstrap ziglink in its scripts folder, where it finds ziglang by itself.
+        venv = Path(tmp) / "venv"
+        _run(["uv", "venv", "--quiet", "--python", sys.executable, venv])
+        _run(
+            [
+                "uv",
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                venv / "bin" / "python",
+                MATURIN,
+                ZIGLANG,
+            ]
+        )
+        bootstrap_dir = ROOT / "target" / "bootstrap"
+        env = {**os.environ, "CARGO_TARGET_DIR": str(bootstrap_dir)}
+        _run(["cargo", "build", "--release", "--locked", *manifest], env=env)
+        shutil.copy2(bootstrap_dir / "release" / "ziglink", venv / "bin" / "ziglink")
+
+        env = {
+            **os.environ,
+            "CARGO_TARGET_DIR": str(ROOT / "target" / "dogfood"),
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": str(venv / "bin" / "ziglink"),
+        }
+        maturin = [venv / "bin" / "maturin", "build", "--release", "--locked", *manifest]
+        _run([*maturin, "--compatibility", "manylinux2014", "-o", house], env=env)
+    _run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+         "--only-binary=:all:", "--no-deps", "-d", house, MATURIN, ZIGLANG]
     )  # fmt: skip
     return house
+
+
+if __name__ == "__main__":
+    build_wheelhouse(Path(sys.argv[1]))
