@@ -54,6 +54,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("`{arg}` cannot be honoured for {target}: {reason}")]
+    Refused {
+        arg: String,
+        target: &'static str,
+        reason: &'static str,
+    },
+
     #[error("cannot write a response file for zig: {0}")]
     TempFile(std::io::Error),
 

@@ -19,7 +19,7 @@ pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
         None => infer::rust_target(&expanded.args).ok_or(Error::CannotInferTarget)?,
     };
     let target = Target::resolve(&target_text, settings.glibc)?;
-    let translation = rules::translate(&expanded.args, &target, &|p| p.is_file());
+    let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
 
     let path_var = std::env::var_os("PATH");
     let exe_dirs = std::env::current_exe()

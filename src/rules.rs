@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use crate::error::{Error, Result};
 use crate::osbytes::{as_bytes, from_bytes};
 use crate::target::Target;
 
@@ -27,6 +28,8 @@ pub enum Action {
     DropWithNext,
     /// Replace it with the arguments the function returns.
     Rewrite(fn(&[u8]) -> Vec<Vec<u8>>),
+    /// Stop: zig would not do what the argument asks, and saying so beats a wrong artifact.
+    Refuse,
 }
 
 #[derive(Debug)]
@@ -42,6 +45,10 @@ fn any_target(_: &Target) -> bool {
     true
 }
 
+fn glibc_target(target: &Target) -> bool {
+    target.glibc.is_some()
+}
+
 fn strip(arg: &[u8], prefix: &str) -> Vec<u8> {
     arg[prefix.len()..].to_vec()
 }
@@ -54,6 +61,14 @@ fn prefixed(prefix: &str, rest: &[u8]) -> Vec<u8> {
 
 /// The rules, checked in order; the first that matches an argument decides it.
 pub static RULES: &[Rule] = &[
+    Rule {
+        name: "static-glibc",
+        reason: "zig links glibc only dynamically and would quietly drop the request; \
+                 for a static binary use a musl target such as x86_64-unknown-linux-musl",
+        applies: glibc_target,
+        matches: Match::Test(|a| a == b"-static" || a == b"-static-pie"),
+        action: Action::Refuse,
+    },
     Rule {
         name: "rust-lld-dir",
         reason: "rustc points gcc at its bundled rust-lld; zig links with its own lld",
@@ -204,7 +219,7 @@ pub fn translate(
     args: &[OsString],
     target: &Target,
     is_file: &dyn Fn(&Path) -> bool,
-) -> Translation {
+) -> Result<Translation> {
     let active: Vec<&Rule> = RULES.iter().filter(|r| (r.applies)(target)).collect();
     let mut out = Translation::default();
     let mut iter = args.iter();
@@ -222,6 +237,13 @@ pub fn translate(
                 Vec::new()
             }
             Action::Rewrite(f) => f(bytes).into_iter().map(from_bytes).collect(),
+            Action::Refuse => {
+                return Err(Error::Refused {
+                    arg: arg.to_string_lossy().into_owned(),
+                    target: target.spec.rust,
+                    reason: rule.reason,
+                })
+            }
         };
         out.args.extend(added.iter().cloned());
         out.changes.push(Change {
@@ -230,7 +252,7 @@ pub fn translate(
             added,
         });
     }
-    out
+    Ok(out)
 }
 
 /// The full argument list for zig: the driver, the target and CPU, then the translated line.
@@ -257,7 +279,7 @@ mod tests {
     fn run(args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
         let is_file = |p: &Path| p == Path::new("/libs/libfoo.a");
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        let t = translate(&args, &host(), &is_file);
+        let t = translate(&args, &host(), &is_file).unwrap();
         (
             t.args
                 .iter()
@@ -353,6 +375,21 @@ mod tests {
     }
 
     #[test]
+    fn static_glibc_links_are_refused() {
+        for flag in ["-static", "-static-pie"] {
+            let args = [OsString::from("a.o"), OsString::from(flag)];
+            let error = translate(&args, &host(), &|_| false)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with(&format!("`{flag}` cannot be honoured for x86_64-unknown-linux-gnu: zig links glibc only dynamically")),
+                "{error}"
+            );
+            assert!(error.contains("x86_64-unknown-linux-musl"), "{error}");
+        }
+    }
+
+    #[test]
     fn keeps_what_zig_understands() {
         let kept = [
             "-m64",
@@ -415,7 +452,7 @@ mod tests {
     fn non_utf8_arguments_pass_untouched() {
         let odd = from_bytes(b"/tmp/\xff.o".to_vec());
         let glued = from_bytes(b"-e\xffsym".to_vec());
-        let t = translate(&[odd.clone(), glued], &host(), &|_| false);
+        let t = translate(&[odd.clone(), glued], &host(), &|_| false).unwrap();
         assert_eq!(t.args[0], odd);
         assert_eq!(as_bytes(&t.args[1]), b"-Wl,--entry=\xffsym");
     }

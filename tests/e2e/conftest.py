@@ -59,10 +59,21 @@ class Sandbox:
         return self.root / "tmp"
 
 
+def shared_caches(tmp_path_factory) -> dict[str, str]:
+    """uv's, pip's and zig's caches for this test session: fresh, so a wheel cached by an earlier
+    session under the same file name can never stand in for the one just built, and shared
+    between tests, so each wheel is unpacked and each zig artifact built once."""
+    shared = tmp_path_factory.getbasetemp() / "shared-caches"
+    return {
+        "UV_CACHE_DIR": str(shared / "uv"),
+        "PIP_CACHE_DIR": str(shared / "pip"),
+        "ZIG_GLOBAL_CACHE_DIR": str(shared / "zig"),
+    }
+
+
 @pytest.fixture
 def sandbox(tmp_path, tmp_path_factory) -> Sandbox:
     root = tmp_path / "sandbox"
-    shared = tmp_path_factory.getbasetemp() / "shared-caches"
     env = dict(os.environ)
     # Cargo and rustup keep their real homes: the crate registry and toolchain are not ours.
     env.setdefault("CARGO_HOME", str(Path.home() / ".cargo"))
@@ -73,11 +84,8 @@ def sandbox(tmp_path, tmp_path_factory) -> Sandbox:
         HOME=str(root / "home"),
         XDG_CACHE_HOME=str(root / "home" / ".cache"),
         TMPDIR=str(root / "tmp"),
-        # uv's and pip's caches (which hold the unpacked wheels) and zig's cache are shared by
-        # the tests to keep them fast, and are not ziglink's files.
-        UV_CACHE_DIR=str(shared / "uv"),
-        PIP_CACHE_DIR=str(shared / "pip"),
-        ZIG_GLOBAL_CACHE_DIR=str(shared / "zig"),
+        # The caches live outside this HOME: they are uv's, pip's and zig's, not ziglink's.
+        **shared_caches(tmp_path_factory),
         UV_PYTHON=sys.executable,
         UV_NO_PROGRESS="1",
         PIP_DISABLE_PIP_VERSION_CHECK="1",

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, max_glibc, run
+from conftest import FIXTURES, copy_tree, max_glibc, run, shared_caches
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +21,7 @@ def installed(wheelhouse, tmp_path_factory) -> Path:
     """A venv with ziglink (and, through its dependency, ziglang) installed from the wheelhouse."""
     venv = tmp_path_factory.mktemp("ziglink-venv")
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.update(shared_caches(tmp_path_factory))
     run(["uv", "venv", "--quiet", "--allow-existing", venv], env=env)
     python = venv / "bin" / "python"
     source = ["--no-index", "--find-links", str(wheelhouse)]
@@ -91,3 +92,13 @@ def test_one_link_execs_one_zig_and_no_python(crate, cargo_env, tmp_path, instal
     assert Path(zig_path).resolve().is_relative_to(installed.parent.resolve())
     pythons = [path for _, path, _ in execs if Path(path).name.startswith("python")]
     assert not pythons, pythons
+
+
+def test_static_glibc_is_refused_rather_than_linked_dynamically(crate, cargo_env):
+    # zig would quietly produce a dynamic executable here; ziglink says so instead.
+    env = {**cargo_env, "RUSTFLAGS": "-C target-feature=+crt-static"}
+    failed = cargo_build(crate, env, "--target", "x86_64-unknown-linux-gnu", check=False)
+    assert failed.returncode != 0
+    expected = "ziglink: error: `-static-pie` cannot be honoured for x86_64-unknown-linux-gnu"
+    assert expected in failed.stderr, failed.stderr
+    assert "x86_64-unknown-linux-musl" in failed.stderr
