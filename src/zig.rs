@@ -52,10 +52,10 @@ pub fn locate(search: &Search) -> Result<Zig> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let argv0_dir = || {
         let name = Path::new(search.argv0?);
-        let bare = name.components().count() == 1;
-        let found = which::which_in(name, search.path_var, &cwd)
-            .ok()
-            .filter(|_| bare)?;
+        if name.components().count() != 1 {
+            return None; // a path, not a name PATH resolved: current_exe already covers it
+        }
+        let found = which::which_in(name, search.path_var, &cwd).ok()?;
         found.parent().map(Path::to_path_buf)
     };
     let exe_dirs = search.exe_dirs.iter().cloned().map(Some);
