@@ -265,3 +265,20 @@ fn unreadable_response_file_is_one_clear_line() {
         .unwrap();
     assert_one_line_error(&out, "Is a directory");
 }
+
+#[test]
+fn log_prints_the_zig_command_before_running_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let zig = fake_zig(dir.path(), 0);
+    let out = ziglink(&["/t/a b.o", RUSTLIB_X86_64])
+        .env("ZIGLINK_ZIG", &zig)
+        .env("ZIGLINK_LOG", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let expected = format!(
+        "ziglink: zig from ZIGLINK_ZIG: {} cc -target x86_64-linux-gnu.2.17 '/t/a b.o' {RUSTLIB_X86_64}\nzig says hello\n",
+        zig.display()
+    );
+    assert_eq!(stderr(&out), expected);
+}
