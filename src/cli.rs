@@ -18,12 +18,19 @@ As a linker, name ziglink in .cargo/config.toml:
     linker = \"ziglink\"
 
 and cargo runs `ziglink <link line>`; ziglink runs `zig cc` with the right -target.
+To cross-compile, let ziglink set cargo up:
+
+    ziglink cargo build --target aarch64-unknown-linux-gnu.2.17
+
+C tools for build scripts (single executables beside ziglink):
+  ziglink-cc, ziglink-cxx, ziglink-ar, ziglink-ranlib
 
 Environment:
-  ZIGLINK_GLIBC   glibc floor for -gnu targets (default 2.17)
-  ZIGLINK_TARGET  Rust target for every call, instead of the one read from the link line
-  ZIGLINK_ZIG     zig executable (default: the ziglang package beside ziglink, then PATH)
-  ZIGLINK_LOG     set to 1 to print each zig command before it runs";
+  ZIGLINK_GLIBC           glibc floor for -gnu targets (default 2.17)
+  ZIGLINK_GLIBC_<TRIPLE>  the same for one target, e.g. ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU
+  ZIGLINK_TARGET          Rust target for every call, instead of the one read from the arguments
+  ZIGLINK_ZIG             zig executable (default: the ziglang package beside ziglink, then PATH)
+  ZIGLINK_LOG             set to 1 to print each zig command before it runs";
 
 #[derive(Debug, Parser)]
 #[command(name = "ziglink", version, about = ABOUT, after_help = AFTER_HELP)]
@@ -34,13 +41,35 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run cargo with linker, C/C++ compilers and archiver set up for each --target.
+    ///
+    /// A target may carry a glibc floor: `--target aarch64-unknown-linux-gnu.2.17`. cargo sees
+    /// the plain triple. All other arguments go to cargo unchanged.
+    #[command(
+        disable_help_flag = true,
+        after_help = "Examples:\n  ziglink cargo build --release --target aarch64-unknown-linux-gnu.2.17\n  \
+                      ziglink cargo test --target x86_64-unknown-linux-musl"
+    )]
+    Cargo {
+        /// cargo's subcommand and arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        args: Vec<OsString>,
+    },
     /// List the supported Rust targets and the zig target each links as.
     Targets,
 }
 
 /// Every word that starts the CLI. Anything else is a link line: rustc's start with an option
 /// or an absolute path, never with one of these.
-pub const CLI_WORDS: &[&str] = &["targets", "help", "--help", "-h", "--version", "-V"];
+pub const CLI_WORDS: &[&str] = &[
+    "cargo",
+    "targets",
+    "help",
+    "--help",
+    "-h",
+    "--version",
+    "-V",
+];
 
 pub fn is_cli_invocation(args: &[OsString]) -> bool {
     match args.first() {
@@ -63,6 +92,7 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
             let _ = Cli::command().print_help();
         }
         Some(Command::Targets) => print!("{}", targets_table()),
+        Some(Command::Cargo { args }) => return crate::cargo_cmd::run(&args),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -29,6 +29,12 @@ pub enum Error {
     )]
     CannotInferTarget,
 
+    #[error(
+        "cannot tell which Rust target to compile for (cargo sets TARGET for build scripts); \
+         set ZIGLINK_TARGET, e.g. ZIGLINK_TARGET=aarch64-unknown-linux-gnu"
+    )]
+    CannotInferCompileTarget,
+
     #[error("cannot read response file `{path}`: {source}")]
     ResponseFile {
         path: PathBuf,
@@ -59,6 +65,12 @@ pub enum Error {
         arg: String,
         target: &'static str,
         reason: &'static str,
+    },
+
+    #[error("cannot run cargo at `{path}`: {source}")]
+    CargoStart {
+        path: PathBuf,
+        source: std::io::Error,
     },
 
     #[error("cannot write a response file for zig: {0}")]

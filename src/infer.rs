@@ -20,6 +20,15 @@ pub fn rust_target(args: &[OsString]) -> Option<String> {
         })
 }
 
+/// The Rust triple a compile line names with clang's `--target=<triple>` (cc-rs passes it),
+/// when ziglink supports it as written.
+pub fn compile_target(args: &[OsString]) -> Option<String> {
+    args.iter()
+        .filter_map(|arg| arg.to_str()?.strip_prefix("--target="))
+        .find(|t| target::lookup(t).is_some())
+        .map(str::to_string)
+}
+
 /// `.../rustlib/<triple>/lib...`: the component after `rustlib`, when a `lib` follows it.
 fn triple_after_rustlib(arg: &[u8]) -> Option<String> {
     let components: Vec<&[u8]> = arg.split(|&b| b == b'/' || b == b'\\').collect();
@@ -46,6 +55,19 @@ mod tests {
 
     fn infer(args: &[&str]) -> Option<String> {
         rust_target(&args.iter().map(OsString::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn reads_clang_targets_it_knows() {
+        let line =
+            |args: &[&str]| compile_target(&args.iter().map(OsString::from).collect::<Vec<_>>());
+        assert_eq!(
+            line(&["-c", "--target=aarch64-unknown-linux-gnu", "x.c"]).as_deref(),
+            Some("aarch64-unknown-linux-gnu")
+        );
+        // cc-rs spells riscv64gc the way clang wants, which is not a Rust triple.
+        assert_eq!(line(&["--target=riscv64-unknown-linux-gnu"]), None);
+        assert_eq!(line(&["-c", "x.c"]), None);
     }
 
     #[test]

@@ -2,10 +2,13 @@
 //!
 //! `main` picks the mode from argv; everything else is a small module with one job.
 
+pub mod cargo_cmd;
+pub mod cargo_env;
 pub mod cli;
 pub mod error;
 pub mod glibc;
 pub mod infer;
+pub mod launch;
 pub mod linker;
 pub mod osbytes;
 pub mod response;
@@ -13,19 +16,39 @@ pub mod rules;
 pub mod run;
 pub mod settings;
 pub mod target;
+pub mod tools;
 pub mod zig;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 /// Runs ziglink with a full argv (program name first) and returns the code to exit with.
+/// The program name picks a tool (`ziglink-cc`, ...); otherwise the arguments pick between the
+/// CLI and the linker.
 pub fn main_with(argv: Vec<OsString>) -> ExitCode {
     let args = argv.get(1..).unwrap_or_default();
-    let result = if cli::is_cli_invocation(args) {
+    let result = if let Some(tool) = argv.first().and_then(tools::Tool::from_argv0) {
+        tools::run(tool, argv.first(), args)
+    } else if cli::is_cli_invocation(args) {
         cli::run(argv.clone())
     } else {
         linker::run(argv.first(), args)
     };
+    exit_code(result)
+}
+
+/// The entry point of the `ziglink-cc`, `ziglink-cxx`, `ziglink-ar` and `ziglink-ranlib`
+/// executables: the tool is fixed, whatever name the program was started under.
+pub fn tool_main(tool: tools::Tool) -> ExitCode {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    exit_code(tools::run(
+        tool,
+        argv.first(),
+        argv.get(1..).unwrap_or_default(),
+    ))
+}
+
+fn exit_code(result: error::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {

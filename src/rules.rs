@@ -49,6 +49,46 @@ fn glibc_target(target: &Target) -> bool {
     target.glibc.is_some()
 }
 
+fn musl_target(target: &Target) -> bool {
+    target.spec.zig.ends_with("-musl")
+}
+
+fn arm(target: &Target) -> bool {
+    target.zig_arch() == "arm"
+}
+
+fn aarch64(target: &Target) -> bool {
+    target.zig_arch() == "aarch64"
+}
+
+fn riscv(target: &Target) -> bool {
+    target.zig_arch().starts_with("riscv")
+}
+
+fn x86(target: &Target) -> bool {
+    matches!(target.zig_arch(), "x86" | "x86_64")
+}
+
+fn not_aarch64(target: &Target) -> bool {
+    !aarch64(target)
+}
+
+/// The C runtime start files gcc would add: `crt1.o`, `rcrt1.o`, `Scrt1.o`, `crti.o`, `crtn.o`,
+/// `crtbegin*.o`, `crtend*.o`, bare or as paths.
+fn is_crt_object(arg: &[u8]) -> bool {
+    let name = arg.rsplit(|&b| b == b'/').next().unwrap_or(arg);
+    let Some(stem) = name.strip_suffix(b".o") else {
+        return false;
+    };
+    matches!(stem, b"crt1" | b"rcrt1" | b"Scrt1" | b"crti" | b"crtn")
+        || stem.starts_with(b"crtbegin")
+        || stem.starts_with(b"crtend")
+}
+
+fn lossy(arg: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(arg)
+}
+
 fn strip(arg: &[u8], prefix: &str) -> Vec<u8> {
     arg[prefix.len()..].to_vec()
 }
@@ -177,6 +217,76 @@ pub static RULES: &[Rule] = &[
         action: Action::Drop,
     },
     Rule {
+        name: "musl-crt-objects",
+        reason: "rustc names its own musl start files, which Debian's Rust lacks; zig adds musl's",
+        applies: musl_target,
+        matches: Match::Test(is_crt_object),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "musl-nostartfiles",
+        reason: "with rustc's start files dropped, zig must add its own musl ones",
+        applies: musl_target,
+        matches: Match::Exact("-nostartfiles"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "linker-emulation",
+        reason: "zig picks the linker emulation from -target and rejects -m<emulation>",
+        applies: any_target,
+        matches: Match::Test(|a| a.starts_with(b"-Wl,-melf_") || a == b"-Wl,-m,elf_i386"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "arm-march",
+        reason: "zig cannot parse gcc's arm arch names (armv7-a ...); the table's -mcpu sets the ISA",
+        applies: arm,
+        matches: Match::Prefix("-march="),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "riscv-march",
+        reason: "zig cannot parse rv64gc-style ISA strings; the table's -mcpu sets the same extensions",
+        applies: riscv,
+        matches: Match::Prefix("-march="),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "aarch64-march",
+        reason: "zig takes an aarch64 arch as -mcpu=generic+v8_2a+<llvm features>, not gcc's spelling",
+        applies: aarch64,
+        matches: Match::Prefix("-march=armv"),
+        action: Action::Rewrite(|a| aarch64_cpu_args(&lossy(&a[7..]), true)),
+    },
+    Rule {
+        name: "aarch64-mcpu",
+        reason: "zig spells aarch64 CPUs and features the LLVM way (cortex_a72+crc, -X for +noX)",
+        applies: aarch64,
+        matches: Match::Prefix("-mcpu="),
+        action: Action::Rewrite(|a| aarch64_cpu_args(&lossy(&a[6..]), false)),
+    },
+    Rule {
+        name: "x86-march",
+        reason: "zig spells x86 CPU names with underscores (x86_64_v3, not x86-64-v3)",
+        applies: x86,
+        matches: Match::Prefix("-march="),
+        action: Action::Rewrite(|a| vec![format!("-march={}", zig_cpu_name(&lossy(&a[7..]))).into_bytes()]),
+    },
+    Rule {
+        name: "cpu-name",
+        reason: "zig spells CPU names with underscores and its own powerpc names (pwr9, ppc64)",
+        applies: not_aarch64,
+        matches: Match::Prefix("-mcpu="),
+        action: Action::Rewrite(|a| vec![format!("-mcpu={}", zig_cpu_name(&lossy(&a[6..]))).into_bytes()]),
+    },
+    Rule {
+        name: "mtune",
+        reason: "zig has no separate tuning option, and -mcpu would change the instruction set",
+        applies: any_target,
+        matches: Match::Prefix("-mtune="),
+        action: Action::Drop,
+    },
+    Rule {
         name: "wl-input-file",
         reason: "gcc forwards a non-option -Wl, value as an input file; zig calls it an unsupported linker arg",
         applies: any_target,
@@ -184,6 +294,67 @@ pub static RULES: &[Rule] = &[
         action: Action::Rewrite(|a| vec![strip(a, "-Wl,")]),
     },
 ];
+
+/// gcc/LLVM CPU names as zig spells them: `-` becomes `_`, and IBM's powerpc names shorten.
+fn zig_cpu_name(name: &str) -> String {
+    let name = name.replace('-', "_");
+    if let Some(n) = name
+        .strip_prefix("power")
+        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return format!("pwr{n}");
+    }
+    if let Some(n) = name.strip_prefix("powerpc") {
+        return format!("ppc{n}");
+    }
+    name
+}
+
+/// gcc's aarch64 feature names that LLVM (and so zig) spells differently.
+const AARCH64_FEATURES: &[(&str, &str)] = &[
+    ("fp16", "fullfp16"),
+    ("simd", "neon"),
+    ("rng", "rand"),
+    ("memtag", "mte"),
+    ("fp", "fp_armv8"),
+    ("profile", "spe"),
+    ("pmuv3", "perfmon"),
+    ("jscvt", "jsconv"),
+    ("fcma", "complxnum"),
+    ("predres2", "specres2"),
+];
+
+/// `armv8.2-a+crypto+nofp16` (from -march) or `cortex-a72+crc` (from -mcpu) as zig's -mcpu.
+/// With `from_march`, crypto also needs the original spelling for the assembler, which
+/// otherwise refuses the crypto instructions.
+fn aarch64_cpu_args(spec: &str, from_march: bool) -> Vec<Vec<u8>> {
+    let mut parts = spec.split('+');
+    let base = parts.next().unwrap_or_default();
+    let mut cpu = match base.strip_prefix("armv").and_then(|v| v.strip_suffix("-a")) {
+        Some(version) => format!("generic+v{}a", version.replace('.', "_")),
+        None => zig_cpu_name(base),
+    };
+    let mut crypto = false;
+    for feature in parts.filter(|f| !f.is_empty()) {
+        let (sign, name) = match feature.strip_prefix("no") {
+            Some(name) => ('-', name),
+            None => ('+', feature),
+        };
+        crypto |= sign == '+' && name == "crypto";
+        let name = AARCH64_FEATURES
+            .iter()
+            .find(|(gcc, _)| *gcc == name)
+            .map_or(name, |(_, llvm)| llvm);
+        cpu.push(sign);
+        cpu.push_str(&name.replace('-', "_"));
+    }
+    let mut args = vec![format!("-mcpu={cpu}").into_bytes()];
+    if from_march && crypto {
+        args.push(b"-Xassembler".to_vec());
+        args.push(format!("-march={spec}").into_bytes());
+    }
+    args
+}
 
 /// One argument a rule dropped or replaced, for logs and explanations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,16 +426,15 @@ pub fn translate(
     Ok(out)
 }
 
-/// The full argument list for zig: the driver, the target and CPU, then the translated line.
-pub fn zig_cc_args(target: &Target, translated: Vec<OsString>) -> Vec<OsString> {
-    let mut args = Vec::with_capacity(translated.len() + 4);
-    args.push(OsString::from("cc"));
-    args.push(OsString::from("-target"));
-    args.push(OsString::from(target.zig_target()));
+/// What ziglink puts in front of every zig cc line for `target`: `-target` and the CPU.
+pub fn target_args(target: &Target) -> Vec<OsString> {
+    let mut args = vec![
+        OsString::from("-target"),
+        OsString::from(target.zig_target()),
+    ];
     if let Some(cpu) = target.spec.cpu {
         args.push(OsString::from(format!("-mcpu={cpu}")));
     }
-    args.extend(translated);
     args
 }
 
@@ -276,10 +446,11 @@ mod tests {
         Target::resolve("x86_64-unknown-linux-gnu", None).unwrap()
     }
 
-    fn run(args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
+    fn run_for(target: &str, args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
+        let target = Target::resolve(target, None).unwrap();
         let is_file = |p: &Path| p == Path::new("/libs/libfoo.a");
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        let t = translate(&args, &host(), &is_file).unwrap();
+        let t = translate(&args, &target, &is_file).unwrap();
         (
             t.args
                 .iter()
@@ -289,10 +460,29 @@ mod tests {
         )
     }
 
+    fn run(args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
+        run_for("x86_64-unknown-linux-gnu", args)
+    }
+
+    const GNU: &str = "x86_64-unknown-linux-gnu";
+    const MUSL: &str = "x86_64-unknown-linux-musl";
+    const ARM: &str = "armv7-unknown-linux-gnueabihf";
+    const A64: &str = "aarch64-unknown-linux-gnu";
+    const RV: &str = "riscv64gc-unknown-linux-gnu";
+    const PPC: &str = "powerpc64le-unknown-linux-gnu";
+    const I686: &str = "i686-unknown-linux-gnu";
+
     #[test]
     fn each_rule_does_what_its_row_says() {
-        let cases: &[(&[&str], &[&str], &[&str])] = &[
+        type Case = (
+            &'static str,
+            &'static [&'static str],
+            &'static [&'static str],
+            &'static [&'static str],
+        );
+        let cases: &[Case] = &[
             (
+                GNU,
                 &[
                     "-B/r/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld",
                     "a.o",
@@ -300,48 +490,61 @@ mod tests {
                 &["a.o"],
                 &["rust-lld-dir"],
             ),
-            (&["-fuse-ld=lld"], &[], &["fuse-ld"]),
+            (GNU, &["-fuse-ld=lld"], &[], &["fuse-ld"]),
             (
+                GNU,
                 &["-Wl,-O1", "-Wl,-O", "-Wl,-Ox"],
                 &["-Wl,-O", "-Wl,-Ox"],
                 &["linker-opt-level"],
             ),
-            (&["-lgcc_s", "-lc"], &["-lunwind", "-lc"], &["gcc-s"]),
+            (GNU, &["-lgcc_s", "-lc"], &["-lunwind", "-lc"], &["gcc-s"]),
             (
+                GNU,
                 &["--target=aarch64-unknown-linux-gnu", "-c"],
                 &["-c"],
                 &["clang-target"],
             ),
-            (&["-emain"], &["-Wl,--entry=main"], &["glued-entry"]),
+            (GNU, &["-emain"], &["-Wl,--entry=main"], &["glued-entry"]),
             (
+                GNU,
                 &["-e", "main", "-export-dynamic"],
                 &["-e", "main", "-export-dynamic"],
                 &[],
             ),
             (
+                GNU,
                 &["-Wl,--undefined=AUDITABLE"],
                 &["-Wl,-u,AUDITABLE"],
                 &["undefined-long"],
             ),
             (
+                GNU,
                 &["-Wl,-znostart-stop-gc", "-Wl,-z,nostart-stop-gc"],
                 &[],
                 &["nostart-stop-gc", "nostart-stop-gc"],
             ),
-            (&["-Wl,--fix-cortex-a53-843419"], &[], &["cortex-a53-fix"]),
-            (&["-Wl,--no-rosegment"], &[], &["no-rosegment"]),
-            (&["-Wl,-plugin-opt=O3"], &[], &["lto-plugin"]),
             (
+                A64,
+                &["-Wl,--fix-cortex-a53-843419"],
+                &[],
+                &["cortex-a53-fix"],
+            ),
+            (GNU, &["-Wl,--no-rosegment"], &[], &["no-rosegment"]),
+            (GNU, &["-Wl,-plugin-opt=O3"], &[], &["lto-plugin"]),
+            (
+                GNU,
                 &["-Wl,--dynamic-list", "-Wl,/t/list", "x.o"],
                 &["x.o"],
                 &["dynamic-list-pair"],
             ),
             (
+                GNU,
                 &["-Wl,--dynamic-list=/t/l", "-Wl,--dynamic-list,/t/l"],
                 &[],
                 &["dynamic-list", "dynamic-list"],
             ),
             (
+                GNU,
                 &[
                     "-Wp,-U_FORTIFY_SOURCE",
                     "-Wp,-MD,dep.d",
@@ -352,6 +555,90 @@ mod tests {
                 &["preprocessor-arg"],
             ),
             (
+                MUSL,
+                &[
+                    "rcrt1.o",
+                    "crti.o",
+                    "crtbeginS.o",
+                    "/r/self-contained/crt1.o",
+                    "main.o",
+                    "crtendS.o",
+                    "crtn.o",
+                ],
+                &["main.o"],
+                &["musl-crt-objects"; 6],
+            ),
+            // glibc links keep their start files: zig only replaces them for musl.
+            (
+                GNU,
+                &["crti.o", "-nostartfiles"],
+                &["crti.o", "-nostartfiles"],
+                &[],
+            ),
+            (
+                MUSL,
+                &["-nostartfiles", "-lc", "-static-pie"],
+                &["-lc", "-static-pie"],
+                &["musl-nostartfiles"],
+            ),
+            (
+                I686,
+                &["-Wl,-melf_i386", "-m32"],
+                &["-m32"],
+                &["linker-emulation"],
+            ),
+            (
+                ARM,
+                &["-march=armv7-a", "-mfpu=vfpv3-d16"],
+                &["-mfpu=vfpv3-d16"],
+                &["arm-march"],
+            ),
+            (
+                RV,
+                &["-march=rv64gc", "-mabi=lp64d"],
+                &["-mabi=lp64d"],
+                &["riscv-march"],
+            ),
+            (
+                A64,
+                &["-march=armv8.2-a+nofp16+fp"],
+                &["-mcpu=generic+v8_2a-fullfp16+fp_armv8"],
+                &["aarch64-march"],
+            ),
+            (
+                A64,
+                &["-march=armv8-a+crypto"],
+                &[
+                    "-mcpu=generic+v8a+crypto",
+                    "-Xassembler",
+                    "-march=armv8-a+crypto",
+                ],
+                &["aarch64-march"],
+            ),
+            (
+                A64,
+                &["-mcpu=cortex-a72+crc+nosimd"],
+                &["-mcpu=cortex_a72+crc-neon"],
+                &["aarch64-mcpu"],
+            ),
+            (
+                GNU,
+                &["-march=x86-64-v3"],
+                &["-march=x86_64_v3"],
+                &["x86-march"],
+            ),
+            (I686, &["-march=i686"], &["-march=i686"], &["x86-march"]),
+            (PPC, &["-mcpu=power9"], &["-mcpu=pwr9"], &["cpu-name"]),
+            (
+                PPC,
+                &["-mcpu=powerpc64le"],
+                &["-mcpu=ppc64le"],
+                &["cpu-name"],
+            ),
+            (GNU, &["-mcpu=x86-64"], &["-mcpu=x86_64"], &["cpu-name"]),
+            (GNU, &["-mtune=generic"], &[], &["mtune"]),
+            (
+                GNU,
                 &[
                     "-Wl,--whole-archive",
                     "-Wl,/libs/libfoo.a",
@@ -367,15 +654,36 @@ mod tests {
                 &["wl-input-file"],
             ),
         ];
-        for (input, output, rules) in cases {
-            let (args, changes) = run(input);
-            assert_eq!(args, *output, "args of {input:?}");
-            assert_eq!(changes, *rules, "rules for {input:?}");
+        for (target, input, output, rules) in cases {
+            let (args, changes) = run_for(target, input);
+            assert_eq!(args, *output, "args of {input:?} for {target}");
+            assert_eq!(changes, *rules, "rules for {input:?} for {target}");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_case() {
+        let source = include_str!("rules.rs");
+        let tests = &source[source.find("mod tests").unwrap()..];
+        for rule in RULES {
+            assert!(
+                tests.contains(&format!("\"{}\"", rule.name)),
+                "rule {} has no test case",
+                rule.name
+            );
         }
     }
 
     #[test]
     fn static_glibc_links_are_refused() {
+        let rule = RULES.iter().find(|r| r.name == "static-glibc").unwrap();
+        assert!(matches!(rule.action, Action::Refuse));
+        let (args, _) = run_for(MUSL, &["a.o", "-static-pie"]);
+        assert_eq!(
+            args,
+            ["a.o", "-static-pie"],
+            "musl links statically as asked"
+        );
         for flag in ["-static", "-static-pie"] {
             let args = [OsString::from("a.o"), OsString::from(flag)];
             let error = translate(&args, &host(), &|_| false)
@@ -432,19 +740,15 @@ mod tests {
     #[test]
     fn zig_args_lead_with_target_and_cpu() {
         let arm = Target::resolve("armv7-unknown-linux-gnueabihf.2.28", None).unwrap();
-        let args = zig_cc_args(&arm, vec![OsString::from("a.o")]);
         assert_eq!(
-            args,
+            target_args(&arm),
             [
-                "cc",
                 "-target",
                 "arm-linux-gnueabihf.2.28",
                 "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
-                "a.o"
             ]
         );
-        let args = zig_cc_args(&host(), vec![]);
-        assert_eq!(args, ["cc", "-target", "x86_64-linux-gnu.2.17"]);
+        assert_eq!(target_args(&host()), ["-target", "x86_64-linux-gnu.2.17"]);
     }
 
     #[cfg(unix)]

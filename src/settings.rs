@@ -48,6 +48,37 @@ impl Settings {
     pub fn from_process_env() -> Result<Settings> {
         Settings::read(|name| std::env::var_os(name))
     }
+
+    /// The glibc floor for one target: `ZIGLINK_GLIBC_<TRIPLE>` (what `ziglink cargo` sets for a
+    /// target given with a suffix), else `ZIGLINK_GLIBC`.
+    pub fn glibc_for(
+        &self,
+        triple: &str,
+        var: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Option<Glibc>> {
+        let name = glibc_var_for(triple);
+        match var(&name).filter(|v| !v.is_empty()) {
+            Some(value) => {
+                let value = value.to_string_lossy().into_owned();
+                match Glibc::parse(&value) {
+                    Some(glibc) => Ok(Some(glibc)),
+                    None => Err(Error::MalformedGlibc {
+                        given: value,
+                        origin: "a ZIGLINK_GLIBC_<TARGET> variable",
+                    }),
+                }
+            }
+            None => Ok(self.glibc),
+        }
+    }
+}
+
+/// `ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU` for `aarch64-unknown-linux-gnu`.
+pub fn glibc_var_for(triple: &str) -> String {
+    format!(
+        "{GLIBC}_{}",
+        triple.to_ascii_uppercase().replace(['-', '.'], "_")
+    )
 }
 
 #[cfg(test)]
@@ -81,6 +112,31 @@ mod tests {
     fn empty_and_zero_mean_unset() {
         let s = read(&[(TARGET, ""), (GLIBC, ""), (ZIG, ""), (LOG, "0")]).unwrap();
         assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn per_target_floor_wins_over_the_global_one() {
+        let vars = [
+            (GLIBC, "2.28"),
+            ("ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU", "2.17"),
+            ("ZIGLINK_GLIBC_S390X_UNKNOWN_LINUX_GNU", "x"),
+        ];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        };
+        let s = Settings::read(lookup).unwrap();
+        let floor = |t: &str| s.glibc_for(t, lookup).map(|g| g.map(|g| g.to_string()));
+        assert_eq!(
+            floor("aarch64-unknown-linux-gnu").unwrap().as_deref(),
+            Some("2.17")
+        );
+        assert_eq!(
+            floor("x86_64-unknown-linux-gnu").unwrap().as_deref(),
+            Some("2.28")
+        );
+        assert!(floor("s390x-unknown-linux-gnu").is_err());
     }
 
     #[test]

@@ -87,7 +87,27 @@ pub static TARGETS: &[TargetSpec] = &[
         Glibc::new(2, 27),
         "glibc >= 2.27, the first with riscv64",
     ),
+    musl(
+        "x86_64-unknown-linux-musl",
+        "x86_64-linux-musl",
+        "static by default, as Rust links musl; zig supplies musl and its CRT",
+    ),
+    musl(
+        "aarch64-unknown-linux-musl",
+        "aarch64-linux-musl",
+        "static by default, as Rust links musl; zig supplies musl and its CRT",
+    ),
 ];
+
+const fn musl(rust: &'static str, zig: &'static str, notes: &'static str) -> TargetSpec {
+    TargetSpec {
+        rust,
+        zig,
+        cpu: None,
+        glibc_floor: None,
+        notes,
+    }
+}
 
 pub fn supported_names() -> Vec<&'static str> {
     TARGETS.iter().map(|t| t.rust).collect()
@@ -145,6 +165,11 @@ impl Target {
             spec,
             glibc: Some(chosen),
         })
+    }
+
+    /// zig's name for the architecture: `x86_64`, `x86`, `arm`, `aarch64`, `riscv64`, ...
+    pub fn zig_arch(&self) -> &'static str {
+        self.spec.zig.split('-').next().unwrap_or_default()
     }
 
     /// The value for `zig cc -target`.
@@ -221,6 +246,11 @@ mod tests {
                 "riscv64gc-unknown-linux-gnu",
                 Some(Glibc::new(2, 17)),
                 "below the lowest glibc",
+            ),
+            (
+                "x86_64-unknown-linux-musl.2.17",
+                None,
+                "takes no glibc version suffix",
             ),
         ];
         for (text, glibc, message) in cases {

@@ -7,12 +7,14 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 const ZIGLINK: &str = env!("CARGO_BIN_EXE_ziglink");
 const RUSTLIB_X86_64: &str = "-L/sysroot/lib/rustlib/x86_64-unknown-linux-gnu/lib";
 
 /// ziglink with a clean environment: no ZIGLINK_* variables and an empty PATH.
 fn ziglink(args: &[&str]) -> Command {
+    fakes();
     let mut cmd = Command::new(ZIGLINK);
     cmd.args(args).env_clear().env("PATH", "");
     cmd
@@ -32,22 +34,52 @@ fn assert_one_line_error(out: &Output, expected: &str) {
     assert!(!text.contains("panicked"), "{text}");
 }
 
-/// A stand-in zig that records its argv (one per line, and the contents of any `@file`) and
-/// exits with `code`.
-fn fake_zig(dir: &Path, code: i32) -> PathBuf {
-    let path = dir.join("zig");
-    let script = format!(
-        "#!/bin/sh\n\
-         PATH=/usr/bin:/bin\n\
-         for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{log}'\n\
-         for a in \"$@\"; do case \"$a\" in @*) cat \"${{a#@}}\" >> '{log}';; esac; done\n\
-         echo 'zig says hello' >&2\n\
-         exit {code}\n",
-        log = dir.join("argv").display(),
-    );
-    fs::write(&path, script).unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-    path
+/// Stand-ins for zig and cargo: they append their argv (and, for zig, the contents of any
+/// `@file`; for cargo, the variables ziglink sets) to `$FAKE_LOG`, and exit with `$FAKE_EXIT`.
+/// They are written once, before any test starts a process: an executable written while
+/// another thread forks can have its write handle inherited, and exec then fails with
+/// "text file busy".
+fn fakes() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-fakes");
+        fs::create_dir_all(&dir).unwrap();
+        let scripts = [
+            (
+                "zig",
+                "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FAKE_LOG\"\n\
+                 for a in \"$@\"; do case \"$a\" in @*) cat \"${a#@}\" >> \"$FAKE_LOG\";; esac; done\n\
+                 echo 'zig says hello' >&2\n",
+            ),
+            (
+                "cargo",
+                "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FAKE_LOG\"\n\
+                 env | grep -E '^(CARGO_TARGET_|CC_|CXX_|AR_|RANLIB_|ZIGLINK_GLIBC_)' | sort >> \"$FAKE_LOG\"\n",
+            ),
+        ];
+        for (name, body) in scripts {
+            let tmp = dir.join(format!("{name}.tmp"));
+            let script = format!("#!/bin/sh\nPATH=/usr/bin:/bin\n{body}exit \"${{FAKE_EXIT:-0}}\"\n");
+            fs::write(&tmp, script).unwrap();
+            fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).unwrap();
+            fs::rename(&tmp, dir.join(name)).unwrap();
+        }
+        dir
+    })
+}
+
+trait Faked {
+    /// Points the command at the fake zig and cargo, logging into `log_dir`, exiting `code`.
+    fn faked(&mut self, log_dir: &Path, code: i32) -> &mut Self;
+}
+
+impl Faked for Command {
+    fn faked(&mut self, log_dir: &Path, code: i32) -> &mut Self {
+        self.env("ZIGLINK_ZIG", fakes().join("zig"))
+            .env("CARGO", fakes().join("cargo"))
+            .env("FAKE_LOG", log_dir.join("argv"))
+            .env("FAKE_EXIT", code.to_string())
+    }
 }
 
 fn recorded(dir: &Path) -> Vec<String> {
@@ -102,7 +134,6 @@ fn targets_lists_the_table() {
 #[test]
 fn passes_the_translated_line_to_zig_and_its_exit_code_back() {
     let dir = tempfile::tempdir().unwrap();
-    let zig = fake_zig(dir.path(), 3);
     let out = ziglink(&[
         "-m64",
         "/t/main.o",
@@ -113,7 +144,7 @@ fn passes_the_translated_line_to_zig_and_its_exit_code_back() {
         "-o",
         "/t/out",
     ])
-    .env("ZIGLINK_ZIG", &zig)
+    .faked(dir.path(), 3)
     .output()
     .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
@@ -137,10 +168,9 @@ fn passes_the_translated_line_to_zig_and_its_exit_code_back() {
 #[test]
 fn target_and_floor_come_from_the_environment_when_given() {
     let dir = tempfile::tempdir().unwrap();
-    let zig = fake_zig(dir.path(), 0);
     let run = |vars: &[(&str, &str)]| {
         let mut cmd = ziglink(&["/t/a.o", RUSTLIB_X86_64]);
-        cmd.env("ZIGLINK_ZIG", &zig).envs(vars.iter().copied());
+        cmd.faked(dir.path(), 0).envs(vars.iter().copied());
         assert!(cmd.status().unwrap().success());
         recorded(dir.path())[..4].to_vec()
     };
@@ -157,7 +187,6 @@ fn target_and_floor_come_from_the_environment_when_given() {
 #[test]
 fn response_files_are_translated_into_a_zig_file_that_is_removed_after() {
     let dir = tempfile::tempdir().unwrap();
-    let zig = fake_zig(dir.path(), 0);
     let rustc_tmp = dir.path().join("rustcXYZ");
     fs::create_dir(&rustc_tmp).unwrap();
     let rsp = rustc_tmp.join("linker-arguments");
@@ -167,7 +196,7 @@ fn response_files_are_translated_into_a_zig_file_that_is_removed_after() {
     )
     .unwrap();
     let out = ziglink(&[&format!("@{}", rsp.display())])
-        .env("ZIGLINK_ZIG", &zig)
+        .faked(dir.path(), 0)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -269,16 +298,149 @@ fn unreadable_response_file_is_one_clear_line() {
 #[test]
 fn log_prints_the_zig_command_before_running_it() {
     let dir = tempfile::tempdir().unwrap();
-    let zig = fake_zig(dir.path(), 0);
     let out = ziglink(&["/t/a b.o", RUSTLIB_X86_64])
-        .env("ZIGLINK_ZIG", &zig)
+        .faked(dir.path(), 0)
         .env("ZIGLINK_LOG", "1")
         .output()
         .unwrap();
     assert!(out.status.success());
     let expected = format!(
         "ziglink: zig from ZIGLINK_ZIG: {} cc -target x86_64-linux-gnu.2.17 '/t/a b.o' {RUSTLIB_X86_64}\nzig says hello\n",
-        zig.display()
+        fakes().join("zig").display()
     );
     assert_eq!(stderr(&out), expected);
+}
+
+fn tool(name: &str) -> Command {
+    fakes();
+    let path = Path::new(ZIGLINK).with_file_name(name);
+    let mut cmd = Command::new(path);
+    cmd.env_clear().env("PATH", "");
+    cmd
+}
+
+#[test]
+fn c_compiler_takes_the_target_from_cc_rs_and_translates_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = tool("ziglink-cc")
+        .args([
+            "--target=aarch64-unknown-linux-gnu",
+            "-march=armv8-a+crc",
+            "-c",
+            "x.c",
+        ])
+        .faked(dir.path(), 0)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        recorded(dir.path()),
+        [
+            "cc",
+            "-target",
+            "aarch64-linux-gnu.2.17",
+            "-mcpu=generic+v8a+crc",
+            "-c",
+            "x.c"
+        ]
+    );
+}
+
+#[test]
+fn cxx_compiler_takes_cargos_target_and_the_per_target_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = tool("ziglink-cxx")
+        .args(["-march=armv7-a", "-c", "y.cpp"])
+        .faked(dir.path(), 0)
+        .env("TARGET", "armv7-unknown-linux-gnueabihf")
+        .env("ZIGLINK_GLIBC_ARMV7_UNKNOWN_LINUX_GNUEABIHF", "2.28")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        recorded(dir.path()),
+        [
+            "c++",
+            "-target",
+            "arm-linux-gnueabihf.2.28",
+            "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
+            "-c",
+            "y.cpp"
+        ]
+    );
+}
+
+#[test]
+fn c_compiler_without_a_target_is_one_clear_line() {
+    let out = tool("ziglink-cc").args(["-c", "x.c"]).output().unwrap();
+    assert_one_line_error(&out, "cannot tell which Rust target to compile for");
+}
+
+#[test]
+fn archiver_and_ranlib_pass_through_and_argv0_picks_the_tool() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = tool("ziglink-ar")
+        .args(["cq", "libx.a", "a.o"])
+        .faked(dir.path(), 0)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(recorded(dir.path()), ["ar", "cq", "libx.a", "a.o"]);
+
+    // The main program started under a tool's name is that tool. (A symlink, not a copy: a
+    // copy's write handle can leak into a child forked by a parallel test, and exec then
+    // fails with "text file busy".)
+    let renamed = dir.path().join("ziglink-ranlib");
+    std::os::unix::fs::symlink(ZIGLINK, &renamed).unwrap();
+    let status = Command::new(&renamed)
+        .arg("libx.a")
+        .env_clear()
+        .faked(dir.path(), 0)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(recorded(dir.path()), ["ranlib", "libx.a"]);
+}
+
+#[test]
+fn cargo_subcommand_sets_up_each_target_and_strips_the_suffix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ziglink(&[
+        "cargo",
+        "build",
+        "--release",
+        "--target",
+        "aarch64-unknown-linux-gnu.2.17",
+    ])
+    .faked(dir.path(), 5)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(
+        recorded(dir.path()),
+        [
+            "build",
+            "--release",
+            "--target",
+            "aarch64-unknown-linux-gnu",
+            "AR_aarch64_unknown_linux_gnu=ziglink-ar",
+            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=ziglink",
+            "CC_aarch64_unknown_linux_gnu=ziglink-cc",
+            "CXX_aarch64_unknown_linux_gnu=ziglink-cxx",
+            "RANLIB_aarch64_unknown_linux_gnu=ziglink-ranlib",
+            "ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=2.17",
+        ]
+    );
+}
+
+#[test]
+fn cargo_subcommand_refuses_unknown_targets_naming_the_supported_ones() {
+    let out = ziglink(&["cargo", "build", "--target", "aarch64-unknown-linux-gnux"])
+        .env("CARGO", "/bin/false")
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &out,
+        "unsupported target `aarch64-unknown-linux-gnux`; supported targets: x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu",
+    );
 }

@@ -117,3 +117,25 @@ def max_glibc(binary: Path) -> tuple[int, int]:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("target", "dist", "out"))
     return dst
+
+
+@pytest.fixture(scope="session")
+def installed(wheelhouse, tmp_path_factory) -> Path:
+    """A venv with ziglink (and, through its dependency, ziglang) installed from the wheelhouse."""
+    venv = tmp_path_factory.mktemp("ziglink-venv")
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.update(shared_caches(tmp_path_factory))
+    run(["uv", "venv", "--quiet", "--allow-existing", venv], env=env)
+    python = venv / "bin" / "python"
+    source = ["--no-index", "--find-links", str(wheelhouse)]
+    run(["uv", "pip", "install", "--quiet", "--python", python, *source, "ziglink"], env=env)
+    return venv / "bin"
+
+
+@pytest.fixture
+def cargo_env(sandbox, installed) -> dict[str, str]:
+    """Cargo names the linker by its bare name, as users do; PATH puts the venv's copy first."""
+    env = dict(sandbox.env)
+    env["PATH"] = f"{installed}{os.pathsep}{env['PATH']}"
+    env["CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"] = "ziglink"
+    return env

@@ -3,39 +3,15 @@ enforces, and what a single linker call starts."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, max_glibc, run, shared_caches
+from conftest import FIXTURES, copy_tree, max_glibc, run
 
 pytestmark = pytest.mark.e2e
 
-LINKER_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"
 EXPECTED_OUTPUT = "threads: 60, caught panic: true, file: round trip"
-
-
-@pytest.fixture(scope="module")
-def installed(wheelhouse, tmp_path_factory) -> Path:
-    """A venv with ziglink (and, through its dependency, ziglang) installed from the wheelhouse."""
-    venv = tmp_path_factory.mktemp("ziglink-venv")
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    env.update(shared_caches(tmp_path_factory))
-    run(["uv", "venv", "--quiet", "--allow-existing", venv], env=env)
-    python = venv / "bin" / "python"
-    source = ["--no-index", "--find-links", str(wheelhouse)]
-    run(["uv", "pip", "install", "--quiet", "--python", python, *source, "ziglink"], env=env)
-    return venv / "bin"
-
-
-@pytest.fixture
-def cargo_env(sandbox, installed) -> dict[str, str]:
-    """Cargo names the linker by its bare name, as users do; PATH puts the venv's copy first."""
-    env = dict(sandbox.env)
-    env["PATH"] = f"{installed}{os.pathsep}{env['PATH']}"
-    env[LINKER_VAR] = "ziglink"
-    return env
 
 
 @pytest.fixture

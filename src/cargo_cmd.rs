@@ -1,0 +1,197 @@
+//! `ziglink cargo <subcommand> [--target T[.MAJOR.MINOR]]... [args]`: runs cargo with everything
+//! set up to link and compile each target through ziglink, a drop-in for `cargo zigbuild`.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+use crate::target::Target;
+use crate::{cargo_env, linker, run};
+
+/// cargo's arguments with each `--target` value split into the triple cargo should see and
+/// the spec (with any glibc suffix) ziglink should honour.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CargoArgs {
+    pub args: Vec<OsString>,
+    pub targets: Vec<String>,
+}
+
+pub fn split_targets(args: &[OsString]) -> CargoArgs {
+    let mut out = CargoArgs {
+        args: Vec::with_capacity(args.len()),
+        targets: Vec::new(),
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            // What follows belongs to the program cargo runs, not to cargo.
+            out.args.push(arg.clone());
+            out.args.extend(iter.by_ref().cloned());
+            break;
+        }
+        let spec = if arg == "--target" {
+            out.args.push(arg.clone());
+            match iter.next() {
+                Some(value) => value.to_string_lossy().into_owned(),
+                None => break,
+            }
+        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--target=")) {
+            out.args.push(OsString::from("--target"));
+            value.to_string()
+        } else {
+            out.args.push(arg.clone());
+            continue;
+        };
+        out.args
+            .push(OsString::from(spec.split('.').next().unwrap_or_default()));
+        out.targets.push(spec);
+    }
+    out
+}
+
+/// The target ziglink itself was built for, used when no `--target` is given.
+pub fn host_triple() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        "x86" => "i686-unknown-linux-gnu",
+        "powerpc64" => "powerpc64le-unknown-linux-gnu",
+        "s390x" => "s390x-unknown-linux-gnu",
+        "riscv64" => "riscv64gc-unknown-linux-gnu",
+        _ => "x86_64-unknown-linux-gnu",
+    }
+}
+
+pub fn run(args: &[OsString]) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let split = split_targets(args);
+    let specs = if split.targets.is_empty() {
+        vec![host_triple().to_string()]
+    } else {
+        split.targets.clone()
+    };
+    let targets = specs
+        .iter()
+        .map(|spec| linker::resolve(spec, &settings))
+        .collect::<Result<Vec<Target>>>()?;
+
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cargo.args(&split.args);
+    cargo.envs(cargo_env::for_targets(&targets));
+    if let Some(path) = path_with_own_dir() {
+        cargo.env("PATH", path);
+    }
+    if settings.log {
+        eprintln!(
+            "ziglink: {}",
+            run::shell_line(Path::new("cargo"), &split.args)
+        );
+    }
+    Err(exec_cargo(cargo))
+}
+
+/// PATH with the directory of this ziglink in front, unless `ziglink` already resolves there,
+/// so the bare names in cargo's environment find the tools installed beside this program.
+fn path_with_own_dir() -> Option<OsString> {
+    let own_dir: PathBuf = std::env::current_exe().ok()?.parent()?.to_path_buf();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let cwd = std::env::current_dir().ok()?;
+    let resolved = which::which_in("ziglink", Some(&path), cwd).ok();
+    if resolved.as_deref().and_then(Path::parent) == Some(own_dir.as_path()) {
+        return None;
+    }
+    let mut dirs = vec![own_dir];
+    dirs.extend(std::env::split_paths(&path));
+    std::env::join_paths(dirs).ok()
+}
+
+#[cfg(unix)]
+fn exec_cargo(mut cargo: Command) -> Error {
+    use std::os::unix::process::CommandExt;
+    let program = PathBuf::from(cargo.get_program());
+    Error::CargoStart {
+        path: program,
+        source: cargo.exec(),
+    }
+}
+
+#[cfg(not(unix))]
+fn exec_cargo(mut cargo: Command) -> Error {
+    match cargo.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(source) => Error::CargoStart {
+            path: PathBuf::from(cargo.get_program()),
+            source,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(args: &[&str]) -> (Vec<String>, Vec<String>) {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let out = split_targets(&args);
+        let shown = out
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        (shown, out.targets)
+    }
+
+    #[test]
+    fn strips_glibc_suffixes_from_what_cargo_sees() {
+        let cases: &[(&[&str], &[&str], &[&str])] = &[
+            (
+                &[
+                    "build",
+                    "--target",
+                    "aarch64-unknown-linux-gnu.2.17",
+                    "--release",
+                ],
+                &[
+                    "build",
+                    "--target",
+                    "aarch64-unknown-linux-gnu",
+                    "--release",
+                ],
+                &["aarch64-unknown-linux-gnu.2.17"],
+            ),
+            (
+                &[
+                    "build",
+                    "--target=s390x-unknown-linux-gnu",
+                    "--target",
+                    "x86_64-unknown-linux-musl",
+                ],
+                &[
+                    "build",
+                    "--target",
+                    "s390x-unknown-linux-gnu",
+                    "--target",
+                    "x86_64-unknown-linux-musl",
+                ],
+                &["s390x-unknown-linux-gnu", "x86_64-unknown-linux-musl"],
+            ),
+            (
+                &["run", "--", "--target", "x.2.17"],
+                &["run", "--", "--target", "x.2.17"],
+                &[],
+            ),
+            (&["build"], &["build"], &[]),
+        ];
+        for (input, args, targets) in cases {
+            let (got_args, got_targets) = split(input);
+            assert_eq!(got_args, *args, "{input:?}");
+            assert_eq!(got_targets, *targets, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn host_triple_is_supported() {
+        assert!(crate::target::lookup(host_triple()).is_some());
+    }
+}

@@ -1,0 +1,77 @@
+//! The environment `ziglink cargo` gives cargo: every setting cargo and build scripts need to
+//! link and compile for a target with ziglink. Names only, never paths, so that the values
+//! are the same in every environment and cargo's fingerprints (and shared caches) hold.
+
+use crate::settings::glibc_var_for;
+use crate::target::Target;
+use crate::tools::Tool;
+
+/// `aarch64-unknown-linux-gnu` as cargo's `CARGO_TARGET_<T>_*` variables spell it.
+fn upper(triple: &str) -> String {
+    triple.to_ascii_uppercase().replace('-', "_")
+}
+
+/// `aarch64-unknown-linux-gnu` as cc-rs's `CC_<target>` variables spell it.
+fn lower(triple: &str) -> String {
+    triple.replace('-', "_")
+}
+
+/// The variables for each target, in a stable order.
+pub fn for_targets(targets: &[Target]) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
+    for target in targets {
+        let triple = target.spec.rust;
+        let tool = |prefix: &str, t: Tool| {
+            (
+                format!("{prefix}_{}", lower(triple)),
+                t.program().to_string(),
+            )
+        };
+        vars.push((
+            format!("CARGO_TARGET_{}_LINKER", upper(triple)),
+            "ziglink".to_string(),
+        ));
+        vars.push(tool("CC", Tool::Cc));
+        vars.push(tool("CXX", Tool::Cxx));
+        vars.push(tool("AR", Tool::Ar));
+        vars.push(tool("RANLIB", Tool::Ranlib));
+        if let Some(glibc) = target.glibc {
+            vars.push((glibc_var_for(triple), glibc.to_string()));
+        }
+    }
+    vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glibc::Glibc;
+
+    #[test]
+    fn names_every_tool_by_its_bare_name() {
+        let targets = [
+            Target::resolve("aarch64-unknown-linux-gnu.2.28", None).unwrap(),
+            Target::resolve("x86_64-unknown-linux-musl", Some(Glibc::new(2, 17))).unwrap(),
+        ];
+        let vars = for_targets(&targets);
+        let expected = [
+            ("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER", "ziglink"),
+            ("CC_aarch64_unknown_linux_gnu", "ziglink-cc"),
+            ("CXX_aarch64_unknown_linux_gnu", "ziglink-cxx"),
+            ("AR_aarch64_unknown_linux_gnu", "ziglink-ar"),
+            ("RANLIB_aarch64_unknown_linux_gnu", "ziglink-ranlib"),
+            ("ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU", "2.28"),
+            ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER", "ziglink"),
+            ("CC_x86_64_unknown_linux_musl", "ziglink-cc"),
+            ("CXX_x86_64_unknown_linux_musl", "ziglink-cxx"),
+            ("AR_x86_64_unknown_linux_musl", "ziglink-ar"),
+            ("RANLIB_x86_64_unknown_linux_musl", "ziglink-ranlib"),
+        ];
+        let got: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(got, expected);
+        assert!(
+            vars.iter().all(|(_, v)| !v.contains('/')),
+            "values must be names, not paths"
+        );
+    }
+}

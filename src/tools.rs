@@ -1,0 +1,101 @@
+//! ziglink's C compiler, C++ compiler, archiver and ranlib: one executable each, because cc-rs,
+//! cmake and autotools need a single program path per tool, not `zig cc` with a space in it.
+//! The compilers apply the same target table and rules as the linker; nothing is generated.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::error::{Error, Result};
+use crate::launch::{self, ZigCall};
+use crate::settings::Settings;
+use crate::{infer, linker, response, rules};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Cc,
+    Cxx,
+    Ar,
+    Ranlib,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 4] = [Tool::Cc, Tool::Cxx, Tool::Ar, Tool::Ranlib];
+
+    /// The executable this tool is installed as; `ziglink cargo` names these in cargo's view.
+    pub fn program(self) -> &'static str {
+        match self {
+            Tool::Cc => "ziglink-cc",
+            Tool::Cxx => "ziglink-cxx",
+            Tool::Ar => "ziglink-ar",
+            Tool::Ranlib => "ziglink-ranlib",
+        }
+    }
+
+    fn driver(self) -> &'static str {
+        match self {
+            Tool::Cc => "cc",
+            Tool::Cxx => "c++",
+            Tool::Ar => "ar",
+            Tool::Ranlib => "ranlib",
+        }
+    }
+
+    /// The tool an executable named `argv0` stands for, so a link or copy of `ziglink` named
+    /// `ziglink-cc` behaves as the C compiler.
+    pub fn from_argv0(argv0: &OsString) -> Option<Tool> {
+        let stem = Path::new(argv0).file_stem()?;
+        Tool::ALL.into_iter().find(|t| stem == t.program())
+    }
+}
+
+pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let call = match tool {
+        // zig's ar and ranlib are target-independent and read their own @files.
+        Tool::Ar | Tool::Ranlib => ZigCall {
+            driver: tool.driver(),
+            lead: Vec::new(),
+            args: args.to_vec(),
+            response_dir: None,
+        },
+        Tool::Cc | Tool::Cxx => {
+            let expanded = response::expand(args, &|path| std::fs::read(path))?;
+            let cargo_target = std::env::var("TARGET").ok();
+            let text = settings
+                .target
+                .clone()
+                .or(cargo_target)
+                .or_else(|| infer::compile_target(&expanded.args))
+                .ok_or(Error::CannotInferCompileTarget)?;
+            let target = linker::resolve(&text, &settings)?;
+            let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+            ZigCall {
+                driver: tool.driver(),
+                lead: rules::target_args(&target),
+                args: translation.args,
+                response_dir: expanded.first_file_dir,
+            }
+        }
+    };
+    launch::zig(call, &settings, argv0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_are_recognised_by_name() {
+        for tool in Tool::ALL {
+            let by_path = OsString::from(format!("/venv/bin/{}", tool.program()));
+            assert_eq!(Tool::from_argv0(&by_path), Some(tool));
+            assert_eq!(
+                Tool::from_argv0(&OsString::from(tool.program())),
+                Some(tool)
+            );
+        }
+        assert_eq!(Tool::from_argv0(&OsString::from("ziglink")), None);
+        assert_eq!(Tool::from_argv0(&OsString::from("cc")), None);
+    }
+}

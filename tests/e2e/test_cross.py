@@ -1,0 +1,129 @@
+"""Cross-compilation (issue 4): each Linux architecture built with ziglink and run under qemu,
+C/C++/CMake code through cc-rs and the cmake crate, a PyO3 abi3 wheel for aarch64 imported by
+an arm64 CPython, and static musl binaries.
+
+Other architectures' Rust standard libraries come from Debian (`rustc-web` 1.85 and
+`libstd-rust-web-dev:<arch>`; riscv64 and musl build std from source); `.ci/setup` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, FIXTURES, copy_tree, max_glibc, run
+
+pytestmark = pytest.mark.e2e
+
+DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo"}
+PY_ARM64_ROOT = Path(os.environ.get("PY_ARM64_ROOT", "/opt/ziglink-py-arm64"))
+HELLO_OUTPUT = "threads: 60, caught panic: true, file: round trip"
+
+# target spec, qemu command, `readelf -h` machine, whether std must be built from source
+GNU_TARGETS = [
+    ("aarch64-unknown-linux-gnu.2.17", ["qemu-aarch64"], "AArch64", False),
+    ("armv7-unknown-linux-gnueabihf.2.17", ["qemu-arm"], "ARM", False),
+    ("i686-unknown-linux-gnu.2.17", ["qemu-i386"], "Intel 80386", False),
+    ("powerpc64le-unknown-linux-gnu.2.32", ["qemu-ppc64le"], "PowerPC64", False),
+    ("s390x-unknown-linux-gnu.2.17", ["qemu-s390x"], "IBM S/390", False),
+    (
+        "riscv64gc-unknown-linux-gnu.2.27",
+        ["qemu-riscv64", "-L", "/usr/riscv64-linux-gnu"],
+        "RISC-V",
+        True,
+    ),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def debian_rust():
+    missing = [p for p in ("/usr/bin/rustc", "/usr/lib/rustlib/src/rust") if not Path(p).exists()]
+    assert not missing, f"cross toolchain missing ({missing}): run `bash .ci/setup` first"
+
+
+@pytest.fixture(scope="module")
+def hello(tmp_path_factory) -> Path:
+    """One copy of the fixture for the module, so its per-target builds share the crate dir."""
+    return copy_tree(FIXTURES / "hello-bin", tmp_path_factory.mktemp("cross") / "hello-bin")
+
+
+def ziglink_cargo(crate: Path, env: dict[str, str], spec: str, *extra: str, build_std=False):
+    args = ["ziglink", "cargo", "build", "--locked", "--target", spec, *extra]
+    if build_std:
+        env = {**env, "RUSTC_BOOTSTRAP": "1"}
+        args.append("-Zbuild-std")
+    return run(args, env={**env, **DEBIAN_RUST}, cwd=crate)
+
+
+def machine(binary: Path) -> str:
+    header = subprocess.run(
+        ["readelf", "-h", binary], capture_output=True, text=True, check=True
+    ).stdout
+    return re.search(r"Machine:\s+(.*)", header).group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("spec", "qemu", "expected_machine", "build_std"),
+    GNU_TARGETS,
+    ids=[t[0].split("-")[0] for t in GNU_TARGETS],
+)
+def test_gnu_target_runs_under_qemu(hello, cargo_env, spec, qemu, expected_machine, build_std):
+    triple, floor = spec.split(".", 1)
+    ziglink_cargo(hello, cargo_env, spec, build_std=build_std)
+    binary = hello / "target" / triple / "debug" / "hello-bin"
+    assert machine(binary) == expected_machine
+    assert max_glibc(binary) <= tuple(int(p) for p in floor.split("."))
+    assert run([*qemu, binary], env=cargo_env).stdout.strip() == HELLO_OUTPUT
+
+
+def test_c_cxx_and_cmake_code_cross_built_for_aarch64(cargo_env, tmp_path):
+    crate = copy_tree(FIXTURES / "hello-c", tmp_path / "hello-c")
+    ziglink_cargo(crate, cargo_env, "aarch64-unknown-linux-gnu.2.17")
+    binary = crate / "target" / "aarch64-unknown-linux-gnu" / "debug" / "hello-c"
+    assert machine(binary) == "AArch64"
+    assert max_glibc(binary) <= (2, 17)
+    out = run(["qemu-aarch64", binary], env=cargo_env).stdout.strip()
+    assert out == "c: 5, c++: 42, c++ exception: -1, cmake: 7"
+
+
+def test_pyo3_abi3_wheel_for_aarch64_imports_under_qemu(wheelhouse, sandbox, tmp_path):
+    src = copy_tree(EXAMPLE, tmp_path / "pyo3-hello")
+    out = tmp_path / "out"
+    build_args = "build-args=--target aarch64-unknown-linux-gnu --compatibility manylinux2014"
+    run(
+        ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,
+         "--config-setting", build_args, "-o", out, src],
+        env={**sandbox.env, "RUSTC": DEBIAN_RUST["RUSTC"]},
+    )  # fmt: skip
+    (wheel,) = out.glob("*.whl")
+    assert wheel.name.endswith("-cp39-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64.whl")
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    so = unpacked / "pyo3_hello" / "pyo3_hello.abi3.so"
+    assert machine(so) == "AArch64"
+    assert max_glibc(so) <= (2, 17)
+
+    python = PY_ARM64_ROOT / "usr" / "bin" / "python3.11"
+    assert python.exists(), f"no arm64 CPython at {python}: run `bash .ci/setup`"
+    probe = "import platform, pyo3_hello as m; print(platform.machine(), m.add(2, 40), m.survives_panic())"
+    env = {**sandbox.env, "PYTHONPATH": str(unpacked)}
+    result = run(["qemu-aarch64", "-L", PY_ARM64_ROOT, python, "-c", probe], env=env)
+    assert result.stdout.split() == ["aarch64", "42", "True"]
+
+
+@pytest.mark.parametrize(
+    ("triple", "runner"),
+    [("x86_64-unknown-linux-musl", []), ("aarch64-unknown-linux-musl", ["qemu-aarch64"])],
+    ids=["x86_64", "aarch64"],
+)
+def test_musl_binary_is_static_and_runs(hello, cargo_env, triple, runner):
+    ziglink_cargo(hello, cargo_env, triple, "--release", build_std=True)
+    binary = hello / "target" / triple / "release" / "hello-bin"
+    headers = run(["readelf", "-l", "-d", binary], env=cargo_env).stdout
+    assert "INTERP" not in headers, "a static binary has no program interpreter"
+    assert "NEEDED" not in headers, "a static binary loads no shared libraries"
+    assert run([*runner, binary], env=cargo_env).stdout.strip() == HELLO_OUTPUT
