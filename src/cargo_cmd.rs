@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 use crate::error::{Error, Result};
 use crate::settings::Settings;
 use crate::target::Target;
-use crate::{cargo_env, linker, run};
+use crate::{bindgen, cargo_env, launch, linker, run};
 
 /// cargo's arguments with each `--target` value split into the triple cargo should see and
 /// the spec (with any glibc suffix) ziglink should honour.
@@ -76,9 +76,17 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
         .map(|spec| linker::resolve(spec, &settings))
         .collect::<Result<Vec<Target>>>()?;
 
+    let zig = launch::find_zig(&settings, None)?;
+
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo.args(&split.args);
     cargo.envs(cargo_env::for_targets(&targets));
+    for target in &targets {
+        if let Some(args) = bindgen::clang_args(&zig.path, target) {
+            let (name, value) = cargo_env::bindgen_args(target, &args, |n| std::env::var(n).ok());
+            cargo.env(name, value);
+        }
+    }
     if let Some(path) = path_with_own_dir() {
         cargo.env("PATH", path);
     }

@@ -42,6 +42,26 @@ pub fn for_targets(targets: &[Target]) -> Vec<(String, String)> {
     vars
 }
 
+/// `BINDGEN_EXTRA_CLANG_ARGS_<target>` with zig's `args` after whatever the user already set
+/// for that target (or for all targets), so their own flags still apply.
+pub fn bindgen_args(
+    target: &Target,
+    args: &str,
+    var: impl Fn(&str) -> Option<String>,
+) -> (String, String) {
+    let triple = target.spec.rust;
+    let name = format!("BINDGEN_EXTRA_CLANG_ARGS_{}", lower(triple));
+    let existing = var(&name)
+        .or_else(|| var(&format!("BINDGEN_EXTRA_CLANG_ARGS_{triple}")))
+        .or_else(|| var("BINDGEN_EXTRA_CLANG_ARGS"))
+        .filter(|v| !v.trim().is_empty());
+    let value = match existing {
+        Some(existing) => format!("{existing} {args}"),
+        None => args.to_string(),
+    };
+    (name, value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,7 +49,8 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
     Err(run::exec(&zig.path, &zig_args))
 }
 
-fn find_zig(settings: &Settings, argv0: Option<&OsString>) -> Result<zig::Zig> {
+/// The zig this ziglink uses: `ZIGLINK_ZIG`, the `ziglang` beside it, or PATH.
+pub fn find_zig(settings: &Settings, argv0: Option<&OsString>) -> Result<zig::Zig> {
     let path_var = std::env::var_os("PATH");
     let exe_dirs = std::env::current_exe()
         .ok()

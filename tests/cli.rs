@@ -339,6 +339,7 @@ fn c_compiler_takes_the_target_from_cc_rs_and_translates_flags() {
             "cc",
             "-target",
             "aarch64-linux-gnu.2.17",
+            "-fno-sanitize=all",
             "-mcpu=generic+v8a+crc",
             "-c",
             "x.c"
@@ -364,6 +365,7 @@ fn cxx_compiler_takes_cargos_target_and_the_per_target_floor() {
             "-target",
             "arm-linux-gnueabihf.2.28",
             "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
+            "-fno-sanitize=all",
             "-c",
             "y.cpp"
         ]

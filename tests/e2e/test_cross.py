@@ -127,3 +127,12 @@ def test_musl_binary_is_static_and_runs(hello, cargo_env, triple, runner):
     assert "INTERP" not in headers, "a static binary has no program interpreter"
     assert "NEEDED" not in headers, "a static binary loads no shared libraries"
     assert run([*runner, binary], env=cargo_env).stdout.strip() == HELLO_OUTPUT
+
+
+def test_bindgen_reads_the_targets_headers_at_the_floor(cargo_env, tmp_path):
+    # With the host's headers bindgen would report the host's glibc (2.36 on Debian 12).
+    crate = copy_tree(FIXTURES / "hello-bindgen", tmp_path / "hello-bindgen")
+    ziglink_cargo(crate, cargo_env, "aarch64-unknown-linux-gnu.2.17")
+    binary = crate / "target" / "aarch64-unknown-linux-gnu" / "debug" / "hello-bindgen"
+    out = run(["qemu-aarch64", binary], env=cargo_env).stdout.strip()
+    assert out == "headers: glibc 2.17, machine: aarch64"
