@@ -2,24 +2,20 @@
 //! headers (zig's), not the host's. They come from asking zig once per `ziglink cargo` run
 //! where its headers are, which is cheap and stays right across zig versions.
 
+use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
+use crate::launch;
+use crate::settings::Settings;
 use crate::target::Target;
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>`'s value for `target`, or `None` if zig could not say.
-pub fn clang_args(zig: &Path, target: &Target) -> Option<String> {
-    let output = Command::new(zig)
-        .args([
-            "cc",
-            "-target",
-            &target.zig_target(),
-            "-E",
-            "-x",
-            "c",
-            "-",
-            "-v",
-        ])
+pub fn clang_args(zig: &Path, target: &Target, settings: &Settings) -> Option<String> {
+    let target_text = target.zig_target();
+    let args = ["cc", "-target", &target_text, "-E", "-x", "c", "-", "-v"];
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let output = launch::zig_command(zig, &args, settings)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

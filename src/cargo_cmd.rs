@@ -82,7 +82,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     cargo.args(&split.args);
     cargo.envs(cargo_env::for_targets(&targets));
     for target in &targets {
-        if let Some(args) = bindgen::clang_args(&zig.path, target) {
+        if let Some(args) = bindgen::clang_args(&zig.path, target, &settings) {
             let (name, value) = cargo_env::bindgen_args(target, &args, |n| std::env::var(n).ok());
             cargo.env(name, value);
         }

@@ -4,11 +4,11 @@
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use crate::error::{Error, Result};
 use crate::settings::Settings;
-use crate::{response, run, zig};
+use crate::{cache, response, run, zig};
 
 /// What to run: `zig <driver> <lead...> <args...>`.
 pub struct ZigCall {
@@ -36,7 +36,7 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
                 at.push(file.path());
                 zig_args.push(at);
                 log(settings, &zig, &zig_args);
-                let code = run::spawn_and_wait(&zig.path, &zig_args);
+                let code = run::spawn_and_wait(zig_command(&zig.path, &zig_args, settings));
                 drop(file); // removes it
                 return code;
             }
@@ -46,7 +46,32 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
     }
     zig_args.extend(call.args);
     log(settings, &zig, &zig_args);
-    Err(run::exec(&zig.path, &zig_args))
+    Err(run::exec(zig_command(&zig.path, &zig_args, settings)))
+}
+
+/// `zig args`, with zig's cache moved somewhere writable when its default is not.
+pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Command {
+    let mut cmd = Command::new(zig);
+    cmd.args(args);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let replacement = cache::zig_default(&var).and_then(|default| {
+        let temp = std::env::temp_dir();
+        cache::replacement(&default, &cache::is_writable, &temp, cache::current_uid())
+    });
+    if let Some(dir) = replacement {
+        if settings.log {
+            eprintln!(
+                "ziglink: zig's default cache is not writable; using {}",
+                dir.display()
+            );
+        }
+        cmd.env(cache::ZIG_CACHE_VAR, dir);
+    }
+    cmd
 }
 
 /// The zig this ziglink uses: `ZIGLINK_ZIG`, the `ziglang` beside it, or PATH.

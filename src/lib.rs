@@ -3,6 +3,7 @@
 //! `main` picks the mode from argv; everything else is a small module with one job.
 
 pub mod bindgen;
+pub mod cache;
 pub mod cargo_cmd;
 pub mod cargo_env;
 pub mod cli;

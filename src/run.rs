@@ -7,39 +7,36 @@ use std::process::{Command, ExitCode};
 
 use crate::error::{Error, Result};
 
-/// Replaces this process with `program args`. Returns only if that failed.
+/// Replaces this process with `cmd`. Returns only if that failed.
 #[cfg(unix)]
-pub fn exec(program: &Path, args: &[OsString]) -> Error {
+pub fn exec(mut cmd: Command) -> Error {
     use std::os::unix::process::CommandExt;
-    let source = Command::new(program).args(args).exec();
+    let source = cmd.exec();
     Error::ZigStart {
-        path: program.to_path_buf(),
+        path: cmd.get_program().into(),
         source,
     }
 }
 
 // Windows has no exec; waiting and leaving with zig's code is the closest equivalent.
 #[cfg(not(unix))]
-pub fn exec(program: &Path, args: &[OsString]) -> Error {
-    match Command::new(program).args(args).status() {
+pub fn exec(mut cmd: Command) -> Error {
+    match cmd.status() {
         Ok(status) => std::process::exit(status.code().unwrap_or(1)),
         Err(source) => Error::ZigStart {
-            path: program.to_path_buf(),
+            path: cmd.get_program().into(),
             source,
         },
     }
 }
 
-/// Runs `program args` as a child and returns the exit code to leave with. A child killed by a
-/// signal is reported the way shells do, as 128 + the signal number.
-pub fn spawn_and_wait(program: &Path, args: &[OsString]) -> Result<ExitCode> {
-    let status = Command::new(program)
-        .args(args)
-        .status()
-        .map_err(|source| Error::ZigStart {
-            path: program.to_path_buf(),
-            source,
-        })?;
+/// Runs `cmd` as a child and returns the exit code to leave with. A child killed by a signal
+/// is reported the way shells do, as 128 + the signal number.
+pub fn spawn_and_wait(mut cmd: Command) -> Result<ExitCode> {
+    let status = cmd.status().map_err(|source| Error::ZigStart {
+        path: cmd.get_program().into(),
+        source,
+    })?;
     if let Some(code) = status.code() {
         return Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)));
     }

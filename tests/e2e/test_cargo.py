@@ -78,3 +78,20 @@ def test_static_glibc_is_refused_rather_than_linked_dynamically(crate, cargo_env
     expected = "ziglink: error: `-static-pie` cannot be honoured for x86_64-unknown-linux-gnu"
     assert expected in failed.stderr, failed.stderr
     assert "x86_64-unknown-linux-musl" in failed.stderr
+
+
+def test_read_only_home_moves_zigs_cache_to_a_documented_place(crate, cargo_env, sandbox):
+    # As in sandboxed builds: HOME, and the user cache inside it, on a read-only mount. zig alone
+    # stops with "unable to open global cache directory"; ziglink gives it a writable one.
+    env = {k: v for k, v in cargo_env.items() if k != "ZIG_GLOBAL_CACHE_DIR"}
+    home = sandbox.home
+    (home / ".cache").mkdir()
+    script = (
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && '
+        '! touch "$1/.cache/probe" 2>/dev/null && exec cargo build --locked'
+    )
+    run(["unshare", "-rm", "sh", "-c", script, "sh", home], env=env, cwd=crate)
+    binary = crate / "target" / "debug" / "hello-bin"
+    assert run([binary], env=env).stdout.strip() == EXPECTED_OUTPUT
+    assert list(home.rglob("*")) == [home / ".cache"]
+    assert (sandbox.tmp / "ziglink-zig-cache-0").is_dir(), list(sandbox.tmp.iterdir())

@@ -1,0 +1,125 @@
+//! Where zig keeps its global cache, and a writable place for it when the default is not
+//! (a read-only HOME in a sandboxed build). zig itself stops with "unable to open global cache
+//! directory" there; ziglink points it elsewhere instead.
+
+use std::path::{Path, PathBuf};
+
+pub const ZIG_CACHE_VAR: &str = "ZIG_GLOBAL_CACHE_DIR";
+
+/// The cache directory zig would pick by itself, as zig 0.17 does: `$XDG_CACHE_HOME/zig`, else
+/// `$HOME/.cache/zig`. `None` when the user chose one (`ZIG_GLOBAL_CACHE_DIR`), which is
+/// always respected.
+pub fn zig_default(var: &dyn Fn(&str) -> Option<PathBuf>) -> Option<PathBuf> {
+    if var(ZIG_CACHE_VAR).is_some() {
+        return None;
+    }
+    var("XDG_CACHE_HOME")
+        .map(|xdg| xdg.join("zig"))
+        .or_else(|| var("HOME").map(|home| home.join(".cache").join("zig")))
+}
+
+/// The directory zig should use instead of `default`, when `default` cannot be written: one per
+/// user under the temp directory, so every sandboxed build of that user shares it.
+pub fn replacement(
+    default: &Path,
+    writable: &dyn Fn(&Path) -> bool,
+    temp_dir: &Path,
+    uid: u32,
+) -> Option<PathBuf> {
+    // zig creates the directory if it is missing: what must be writable is the deepest part
+    // that exists.
+    let existing = default.ancestors().find(|p| p.exists())?;
+    if writable(existing) {
+        return None;
+    }
+    Some(temp_dir.join(format!("ziglink-zig-cache-{uid}")))
+}
+
+#[cfg(unix)]
+pub fn is_writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: access(2) only reads the NUL-terminated path it is given. It also reports
+    // read-only mounts (EROFS), which the permission bits alone would not.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+pub fn is_writable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+}
+
+#[cfg(unix)]
+pub fn current_uid() -> u32 {
+    // SAFETY: getuid(2) cannot fail and has no arguments.
+    unsafe { libc::getuid() }
+}
+
+#[cfg(not(unix))]
+pub fn current_uid() -> u32 {
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<PathBuf> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| PathBuf::from(v))
+        }
+    }
+
+    #[test]
+    fn finds_zigs_own_default() {
+        type Env<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Env, Option<&str>)] = &[
+            (&[("HOME", "/h")], Some("/h/.cache/zig")),
+            (&[("HOME", "/h"), ("XDG_CACHE_HOME", "/x")], Some("/x/zig")),
+            (&[("HOME", "/h"), (ZIG_CACHE_VAR, "/mine")], None),
+            (&[], None),
+        ];
+        for (env, expected) in cases {
+            assert_eq!(
+                zig_default(&vars(env)),
+                expected.map(PathBuf::from),
+                "{env:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn replaces_only_an_unwritable_default() {
+        let root = tempfile::tempdir().unwrap();
+        let home_cache = root.path().join("home/.cache/zig");
+        std::fs::create_dir_all(root.path().join("home")).unwrap();
+        let tmp = Path::new("/tmp");
+        // The cache does not exist yet; its deepest existing ancestor decides.
+        let asked = std::cell::RefCell::new(Vec::new());
+        let writable = |p: &Path| {
+            asked.borrow_mut().push(p.to_path_buf());
+            true
+        };
+        assert_eq!(replacement(&home_cache, &writable, tmp, 1000), None);
+        assert_eq!(*asked.borrow(), [root.path().join("home")]);
+
+        let read_only = |_: &Path| false;
+        assert_eq!(
+            replacement(&home_cache, &read_only, tmp, 1000),
+            Some(PathBuf::from("/tmp/ziglink-zig-cache-1000"))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writability_is_checked_for_real() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(is_writable(dir.path()));
+        assert!(!is_writable(&dir.path().join("missing")));
+    }
+}
