@@ -1,4 +1,5 @@
-"""Developer tasks. `nox -s lint tests e2e` is what CI runs; `nox -s example` is the demo."""
+"""Developer tasks. `nox -s lint tests e2e` is what CI runs; `nox -s example` is the demo;
+`nox -s stress` runs the stress harness in full, beside maturin --zig."""
 
 from __future__ import annotations
 
@@ -54,6 +55,20 @@ def e2e(session: nox.Session) -> None:
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", *session.posargs,
         env={"ZIGLINK_WHEELHOUSE": str(house)},
     )  # fmt: skip
+    # The stress harness at reduced counts, ziglink only; `nox -s stress` runs it in full.
+    session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), "--scale", "0.2")
+
+
+@nox.session
+def stress(session: nox.Session) -> None:
+    """The stress harness at full counts, beside maturin --zig (about an hour).
+
+    Pass harness options after --, e.g. `nox -s stress -- --only 1,2 --scale 0.5`.
+    """
+    house = _wheelhouse(session)
+    session.install("uv")
+    args = session.posargs or ["--compare"]
+    session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), *args)
 
 
 @nox.session

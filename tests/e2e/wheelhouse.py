@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # The versions the e2e suite runs against; pyproject.toml allows the same ziglang range.
 MATURIN = "maturin==1.16.0"
 ZIGLANG = "ziglang==0.17.1"
+# Only for the stress harness: a second zig, and the incumbent it compares ziglink with.
+STRESS_EXTRAS = ["ziglang==0.17.0", "cargo-zigbuild==0.24.1"]
 
 
 def _run(cmd: list[str | Path], env: dict[str, str] | None = None) -> None:
@@ -64,7 +66,7 @@ def build_wheelhouse(house: Path) -> Path:
         _run([*maturin, "--compatibility", "manylinux2014", "-o", house], env=env)
     _run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--only-binary=:all:", "--no-deps", "-d", house, MATURIN, ZIGLANG]
+         "--only-binary=:all:", "--no-deps", "-d", house, MATURIN, ZIGLANG, *STRESS_EXTRAS]
     )  # fmt: skip
     return house
 

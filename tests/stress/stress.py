@@ -1,0 +1,365 @@
+"""Stress harness: the failure modes ziglink exists to remove, under harsher conditions than the
+original report, for ziglink and (with --compare) for maturin --zig / cargo-zigbuild.
+
+    python tests/stress/stress.py --wheelhouse DIR [--scale 0.2] [--compare] [--only 1,2]
+
+Scenarios (full counts at --scale 1):
+  1  a uv workspace of three maturin PyO3 members, `uv build --all-packages`, 50 times, build
+     environments created and deleted each time
+  2  8 concurrent links of different targets and glibc floors on a cold zig cache, 10 times
+  3  two environments with different ziglang versions building at once, one deleted mid-run:
+     the other must never touch anything of the deleted one
+  4  HOME and the user cache on a read-only mount, 5 times
+
+It prints scenario -> runs -> failures -> files left behind, and exits 1 when any ziglink row
+has a failure or a leftover file (the comparison rows only report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "pyo3-hello"
+HELLO = ROOT / "tests" / "fixtures" / "hello-bin"
+MEMBERS = ("alpha", "beta", "gamma")
+COLD_TARGETS = [
+    "x86_64-unknown-linux-gnu.2.17",
+    "x86_64-unknown-linux-gnu.2.28",
+    "aarch64-unknown-linux-gnu.2.17",
+    "aarch64-unknown-linux-gnu.2.28",
+    "armv7-unknown-linux-gnueabihf.2.17",
+    "i686-unknown-linux-gnu.2.17",
+    "s390x-unknown-linux-gnu.2.17",
+    "powerpc64le-unknown-linux-gnu.2.32",
+]
+DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc"}
+
+
+@dataclass
+class Row:
+    scenario: str
+    tool: str
+    runs: int = 0
+    failures: int = 0
+    left: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def sh(cmd, env, cwd=None, check=True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [str(c) for c in cmd], env=env, cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def tree(top: Path) -> set[Path]:
+    return set(top.rglob("*")) if top.exists() else set()
+
+
+class Sandbox:
+    """A HOME, cache and TMPDIR of its own; what appears in them is what a run left behind."""
+
+    def __init__(self, root: Path, zig_cache: Path | None) -> None:
+        self.root = root
+        self.home = root / "home"
+        self.tmp = root / "tmp"
+        for d in (self.home / ".cache", self.tmp):
+            d.mkdir(parents=True, exist_ok=True)
+        self.env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
+        self.env.setdefault("CARGO_HOME", str(Path.home() / ".cargo"))
+        self.env.setdefault("RUSTUP_HOME", str(Path.home() / ".rustup"))
+        self.env.update(
+            HOME=str(self.home),
+            XDG_CACHE_HOME=str(self.home / ".cache"),
+            TMPDIR=str(self.tmp),
+            UV_CACHE_DIR=str(root / "uv-cache"),
+            UV_NO_PROGRESS="1",
+            UV_PYTHON=sys.executable,
+        )
+        if zig_cache is not None:
+            self.env["ZIG_GLOBAL_CACHE_DIR"] = str(zig_cache)
+
+    def left_behind(self, before: set[Path]) -> list[Path]:
+        """New files in HOME, the user cache and TMPDIR, apart from zig's own cache."""
+        zig = self.env.get("ZIG_GLOBAL_CACHE_DIR")
+        new = (tree(self.home) | tree(self.tmp)) - before
+        return sorted(p for p in new if not (zig and p.is_relative_to(zig)) and p.is_file())
+
+    def snapshot(self) -> set[Path]:
+        return tree(self.home) | tree(self.tmp)
+
+
+def venv_with(
+    path: Path, env: dict[str, str], *packages: str, wheelhouse: Path, no_deps: bool = False
+) -> Path:
+    sh(["uv", "venv", "--quiet", path], env=env)
+    source = ["--no-index", "--find-links", wheelhouse, *(["--no-deps"] if no_deps else [])]
+    python = path / "bin" / "python"
+    sh(["uv", "pip", "install", "--quiet", "--python", python, *source, *packages], env=env)
+    return path / "bin"
+
+
+def with_path(env: dict[str, str], bin_dir: Path) -> dict[str, str]:
+    return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
+
+
+# -- scenario 1 ---------------------------------------------------------------------------------
+
+
+def seed_workspace(root: Path, tool: str) -> Path:
+    (root / "packages").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    for name in MEMBERS:
+        member = root / "packages" / name
+        shutil.copytree(EXAMPLE, member, ignore=shutil.ignore_patterns("target"))
+        for rel in ("Cargo.toml", "Cargo.lock", "pyproject.toml", "src/lib.rs"):
+            p = member / rel
+            p.write_text(
+                p.read_text()
+                .replace("pyo3-hello", f"seed-{name}")
+                .replace("pyo3_hello", f"seed_{name}")
+            )
+        if tool == "maturin-zig":
+            # The incumbent: no ziglink anywhere, maturin's own --zig instead.
+            shutil.rmtree(member / ".cargo")
+            p = member / "pyproject.toml"
+            p.write_text(p.read_text().replace('"ziglink"', '"ziglang"'))
+    return root
+
+
+def scenario_seed(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
+    row = Row("1 uv build --all-packages (3 members)", tool)
+    box = Sandbox(work / "sandbox", work / "zig-cache")
+    ws = seed_workspace(work / "ws", tool)
+    extra = "--zig " if tool == "maturin-zig" else ""
+    build_args = f"build-args={extra}--compatibility manylinux2014"
+    before = box.snapshot()
+    start = time.monotonic()
+    for i in range(runs):
+        for name in MEMBERS:
+            os.utime(ws / "packages" / name / "src" / "lib.rs")
+        proc = sh(
+            ["uv", "build", "--all-packages", "--wheel", "--no-index", "--find-links", wheelhouse,
+             "--config-setting", build_args, "-o", work / "out"],
+            env=box.env, cwd=ws, check=False,
+        )  # fmt: skip
+        row.runs += 1
+        if proc.returncode != 0:
+            row.failures += 1
+            row.notes.append(f"run {i}: {proc.stderr.strip().splitlines()[-1:]}")
+        shutil.rmtree(work / "out", ignore_errors=True)
+    row.seconds = time.monotonic() - start
+    left = box.left_behind(before)
+    row.left = len(left)
+    if left:
+        row.notes.append(f"e.g. {left[0].relative_to(box.root)}")
+    return row
+
+
+# -- scenario 2 ---------------------------------------------------------------------------------
+
+
+def scenario_cold_links(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
+    row = Row("2 8 concurrent cold-cache links", tool)
+    box = Sandbox(work / "sandbox", None)
+    if tool == "ziglink":
+        bin_dir = venv_with(work / "venv", box.env, "ziglink", wheelhouse=wheelhouse)
+        command = ["ziglink", "cargo", "build", "--locked", "--target"]
+    else:
+        bin_dir = venv_with(
+            work / "venv", box.env, "cargo-zigbuild", "ziglang", wheelhouse=wheelhouse
+        )
+        command = ["cargo-zigbuild", "build", "--locked", "--target"]
+    env = with_path({**box.env, **DEBIAN_RUST}, bin_dir)
+    crates = {}
+    for spec in COLD_TARGETS:  # one crate copy and target dir per job, built once while warm
+        crate = work / "crates" / spec
+        shutil.copytree(HELLO, crate)
+        sh([*command, spec], env={**env, "ZIG_GLOBAL_CACHE_DIR": str(work / "warm")}, cwd=crate)
+        crates[spec] = crate
+    before = box.snapshot()
+    start = time.monotonic()
+    for i in range(runs):
+        cold = {**env, "ZIG_GLOBAL_CACHE_DIR": str(work / f"cold-{i}")}
+
+        def link(spec: str, cold=cold) -> subprocess.CompletedProcess:
+            os.utime(crates[spec] / "src" / "main.rs")
+            return sh([*command, spec], env=cold, cwd=crates[spec], check=False)
+
+        with ThreadPoolExecutor(len(COLD_TARGETS)) as pool:
+            results = list(pool.map(link, COLD_TARGETS))
+        for spec, proc in zip(COLD_TARGETS, results):
+            row.runs += 1
+            if proc.returncode != 0:
+                row.failures += 1
+                row.notes.append(f"run {i} {spec}: {proc.stderr.strip().splitlines()[-3:]}")
+        shutil.rmtree(work / f"cold-{i}", ignore_errors=True)
+    row.seconds = time.monotonic() - start
+    left = box.left_behind(before)
+    row.left = len(left)
+    if left:
+        row.notes.append(f"e.g. {left[0].relative_to(box.root)}")
+    return row
+
+
+# -- scenario 3 ---------------------------------------------------------------------------------
+
+
+def scenario_deleted_env(runs: int, work: Path, wheelhouse: Path) -> Row:
+    row = Row("3 two envs, one deleted mid-run", "ziglink")
+    box = Sandbox(work / "sandbox", work / "zig-cache")
+    # Outside ziglink's declared range on purpose: the point is that the two differ.
+    doomed = venv_with(
+        work / "env-a", box.env, "ziglink", "ziglang==0.17.0", wheelhouse=wheelhouse, no_deps=True
+    )
+    kept = venv_with(work / "env-b", box.env, "ziglink", "ziglang==0.17.1", wheelhouse=wheelhouse)
+    crate_a, crate_b = work / "crate-a", work / "crate-b"
+    for crate in (crate_a, crate_b):
+        shutil.copytree(HELLO, crate)
+    linker = {"CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": "ziglink"}
+    env_a = with_path({**box.env, **linker}, doomed)
+    env_b = with_path({**box.env, **linker}, kept)
+    for crate, env in ((crate_a, env_a), (crate_b, env_b)):
+        sh(["cargo", "build", "--locked"], env=env, cwd=crate)
+    before = box.snapshot()
+    trace = work / "b.trace"
+    started = threading.Event()
+
+    a_results: list[int] = []
+
+    def build_a() -> None:
+        for _ in range(runs):
+            os.utime(crate_a / "src" / "main.rs")
+            started.set()
+            proc = sh(["cargo", "build", "--locked"], env=env_a, cwd=crate_a, check=False)
+            a_results.append(proc.returncode)
+
+    def delete_a() -> None:
+        started.wait()
+        time.sleep(0.5)
+        shutil.rmtree(work / "env-a")
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=build_a), threading.Thread(target=delete_a)]
+    for t in threads:
+        t.start()
+    for i in range(runs):
+        os.utime(crate_b / "src" / "main.rs")
+        strace = ["strace", "-f", "-qq", "-e", "trace=%file,%process", "-o", f"{trace}.{i}"]
+        proc = sh([*strace, "cargo", "build", "--locked"], env=env_b, cwd=crate_b, check=False)
+        ok = sh([crate_b / "target/debug/hello-bin"], env=env_b, check=False).returncode == 0
+        row.runs += 1
+        if proc.returncode != 0 or not ok:
+            row.failures += 1
+            row.notes.append(f"run {i}: {proc.stderr.strip().splitlines()[-2:]}")
+    for t in threads:
+        t.join()
+    row.seconds = time.monotonic() - start
+    lines = [line for i in range(runs) for line in Path(f"{trace}.{i}").read_text().splitlines()]
+    touched = [line for line in lines if str(work / "env-a") in line]
+    if touched:
+        row.failures += 1
+        row.notes.append(f"env B touched env A: {touched[0][:200]}")
+    # The trace must show B's own ziglink and zig at work, or it proved nothing.
+    for needed in (str(kept / "ziglink"), str(work / "env-b")):
+        if not any("execve" in line and needed in line for line in lines):
+            row.failures += 1
+            row.notes.append(f"no exec of {needed} in B's trace")
+    row.notes.append(
+        f"env A (deleted mid-run) builds: {a_results.count(0)} ok, "
+        f"{len(a_results) - a_results.count(0)} failed, as expected once it was gone"
+    )
+    left = box.left_behind(before)
+    row.left = len(left)
+    return row
+
+
+# -- scenario 4 ---------------------------------------------------------------------------------
+
+
+def scenario_read_only_home(runs: int, work: Path, wheelhouse: Path) -> Row:
+    row = Row("4 read-only HOME and user cache", "ziglink")
+    box = Sandbox(work / "sandbox", None)
+    bin_dir = venv_with(work / "venv", box.env, "ziglink", wheelhouse=wheelhouse)
+    env = with_path({**box.env, "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": "ziglink"}, bin_dir)
+    crate = work / "crate"
+    shutil.copytree(HELLO, crate)
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec cargo build --locked'
+    home_before = tree(box.home)
+    start = time.monotonic()
+    for i in range(runs):
+        os.utime(crate / "src" / "main.rs")
+        proc = sh(
+            ["unshare", "-rm", "sh", "-c", script, "sh", box.home], env=env, cwd=crate, check=False
+        )
+        row.runs += 1
+        if proc.returncode != 0:
+            row.failures += 1
+            row.notes.append(f"run {i}: {proc.stderr.strip().splitlines()[-2:]}")
+    row.seconds = time.monotonic() - start
+    row.left = len(tree(box.home) - home_before)
+    return row
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'scenario':<40} {'tool':<12} {'runs':>5} {'failures':>9} {'files left':>11} {'time':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r.scenario:<40} {r.tool:<12} {r.runs:>5} {r.failures:>9} {r.left:>11} {r.seconds:>7.0f}s"
+        )
+        for note in r.notes[:5]:
+            print(f"    {note}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--wheelhouse", type=Path, required=True)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full counts")
+    parser.add_argument("--compare", action="store_true", help="also run maturin --zig")
+    parser.add_argument("--only", default="1,2,3,4", help="comma-separated scenario numbers")
+    args = parser.parse_args()
+
+    def count(full: int) -> int:
+        return max(1, round(full * args.scale))
+
+    chosen = set(args.only.split(","))
+    rows: list[Row] = []
+    tools = ["ziglink", "maturin-zig"] if args.compare else ["ziglink"]
+    with tempfile.TemporaryDirectory(prefix="ziglink-stress-") as tmp:
+        work = Path(tmp)
+        for tool in tools:
+            if "1" in chosen:
+                rows.append(scenario_seed(tool, count(50), work / f"s1-{tool}", args.wheelhouse))
+            if "2" in chosen:
+                rows.append(
+                    scenario_cold_links(tool, count(10), work / f"s2-{tool}", args.wheelhouse)
+                )
+        if "3" in chosen:
+            rows.append(scenario_deleted_env(count(10), work / "s3", args.wheelhouse))
+        if "4" in chosen:
+            rows.append(scenario_read_only_home(count(5), work / "s4", args.wheelhouse))
+    print_table(rows)
+    bad = [r for r in rows if r.tool == "ziglink" and (r.failures or r.left)]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
