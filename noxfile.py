@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import nox
@@ -69,6 +70,25 @@ def stress(session: nox.Session) -> None:
     session.install("uv")
     args = session.posargs or ["--compare"]
     session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), *args)
+
+
+@nox.session(venv_backend="none")
+def fuzz(session: nox.Session) -> None:
+    """Property-based fuzzing for N minutes (default 10): `nox -s fuzz -- 30`.
+
+    Runs the properties of tests/fuzz.rs in batches, each with a fresh random seed, until the
+    time is up; any failure stops it with the minimal failing input.
+    """
+    minutes = float(session.posargs[0]) if session.posargs else 10.0
+    deadline = time.monotonic() + minutes * 60
+    batches = 0
+    while time.monotonic() < deadline:
+        session.run(
+            "cargo", "test", "--release", "--locked", "--test", "fuzz", "-q",
+            env={"PROPTEST_CASES": "200000"}, external=True,
+        )  # fmt: skip
+        batches += 1
+    session.log(f"fuzzed {batches} batches of 200000 cases per property in {minutes} min")
 
 
 @nox.session

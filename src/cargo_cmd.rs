@@ -23,7 +23,7 @@ pub fn split_targets(args: &[OsString]) -> CargoArgs {
         args: Vec::with_capacity(args.len()),
         targets: Vec::new(),
     };
-    let mut iter = args.iter();
+    let mut iter = args.iter().peekable();
     while let Some(arg) = iter.next() {
         if arg == "--" {
             // What follows belongs to the program cargo runs, not to cargo.
@@ -33,9 +33,10 @@ pub fn split_targets(args: &[OsString]) -> CargoArgs {
         }
         let spec = if arg == "--target" {
             out.args.push(arg.clone());
-            match iter.next() {
+            // `--target --` has no value; cargo will say so, and `--` keeps its meaning.
+            match iter.next_if(|value| *value != "--") {
                 Some(value) => value.to_string_lossy().into_owned(),
-                None => break,
+                None => continue,
             }
         } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--target=")) {
             out.args.push(OsString::from("--target"));
@@ -190,6 +191,11 @@ mod tests {
                 &[],
             ),
             (&["build"], &["build"], &[]),
+            (
+                &["build", "--target", "--", "x"],
+                &["build", "--target", "--", "x"],
+                &[],
+            ),
         ];
         for (input, args, targets) in cases {
             let (got_args, got_targets) = split(input);

@@ -35,6 +35,11 @@ def test_floor_is_enforced_and_moves_with_ziglink_glibc(crate, cargo_env):
     failed = cargo_build(crate, cargo_env, "--features", "fcntl64", check=False)
     assert failed.returncode != 0
     assert "undefined symbol: fcntl64" in failed.stderr
+    # A failed link leaves no output, partial or whole, for a later build to trust.
+    deps = crate / "target" / "debug" / "deps"
+    outputs = [p.name for p in deps.glob("hello_bin-*") if p.suffix not in (".d", ".o")]
+    assert not outputs, outputs
+    assert not (crate / "target" / "debug" / "hello-bin").exists()
 
     # ... and with the floor at 2.28 it links against exactly that version.
     env = {**cargo_env, "ZIGLINK_GLIBC": "2.28"}
