@@ -61,12 +61,13 @@ pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<Ex
         },
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
-            let cargo_target = std::env::var("TARGET").ok();
+            // The line's own `--target=` (when it is a Rust triple) is the most specific;
+            // cargo's TARGET, which build scripts and what they run inherit, comes next.
             let text = settings
                 .target
                 .clone()
-                .or(cargo_target)
                 .or_else(|| infer::compile_target(&expanded.args))
+                .or_else(|| std::env::var("TARGET").ok())
                 .ok_or(Error::CannotInferCompileTarget)?;
             let target = linker::resolve(&text, &settings)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
