@@ -6,9 +6,9 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::launch;
 use crate::settings::Settings;
 use crate::target::Target;
+use crate::{launch, shell};
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>`'s value for `target`, or `None` if zig could not say.
 pub fn clang_args(zig: &Path, target: &Target, settings: &Settings) -> Option<String> {
@@ -22,7 +22,8 @@ pub fn clang_args(zig: &Path, target: &Target, settings: &Settings) -> Option<St
         .output()
         .ok()?;
     let args = args_from_verbose(&String::from_utf8_lossy(&output.stderr));
-    (!args.is_empty()).then(|| join_for_shell(&args))
+    // bindgen splits the variable with shell rules.
+    (!args.is_empty()).then(|| shell::join(args.iter().map(String::as_str)))
 }
 
 /// Reads clang's `-v` report: the `#include <...>` search list, and the `__GLIBC_MINOR__`
@@ -45,22 +46,6 @@ pub fn args_from_verbose(report: &str) -> Vec<String> {
         args.push(format!("-D{}", define[1]));
     }
     args
-}
-
-/// bindgen splits the variable with shell rules.
-fn join_for_shell(args: &[String]) -> String {
-    args.iter()
-        .map(|a| {
-            if a.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_./=+:,".contains(&b))
-            {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -93,13 +78,5 @@ End of search list.
             ]
         );
         assert!(args_from_verbose("error: unable to find zig lib dir").is_empty());
-    }
-
-    #[test]
-    fn quotes_for_the_shell() {
-        let args = args_from_verbose(REPORT);
-        let joined = join_for_shell(&args);
-        assert!(joined.contains(" '/my zig/lib/libc/include/aarch64-linux-gnu' "));
-        assert!(joined.starts_with("-nostdinc -isystem /z/lib/include "));
     }
 }

@@ -17,6 +17,7 @@ pub mod response;
 pub mod rules;
 pub mod run;
 pub mod settings;
+pub mod shell;
 pub mod target;
 pub mod tools;
 pub mod zig;

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use crate::error::{Error, Result};
+use crate::shell;
 
 /// Replaces this process with `cmd`. Returns only if that failed.
 #[cfg(unix)]
@@ -52,22 +53,11 @@ pub fn spawn_and_wait(mut cmd: Command) -> Result<ExitCode> {
 
 /// The command as a shell line, for `ZIGLINK_LOG`.
 pub fn shell_line(program: &Path, args: &[OsString]) -> String {
-    std::iter::once(program.as_os_str())
+    let words: Vec<String> = std::iter::once(program.as_os_str())
         .chain(args.iter().map(|a| a.as_os_str()))
-        .map(|word| {
-            let text = word.to_string_lossy();
-            let plain = !text.is_empty()
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_./=,+:@%".contains(&b));
-            if plain {
-                text.into_owned()
-            } else {
-                format!("'{}'", text.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
+    shell::join(words.iter().map(String::as_str))
 }
 
 #[cfg(test)]

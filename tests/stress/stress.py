@@ -103,6 +103,16 @@ class Sandbox:
         return tree(self.home) | tree(self.tmp)
 
 
+def finish(row: Row, box: Sandbox, before: set[Path], start: float) -> Row:
+    """Records the time taken and what the runs left behind."""
+    row.seconds = time.monotonic() - start
+    left = box.left_behind(before)
+    row.left = len(left)
+    if left:
+        row.notes.append(f"e.g. {left[0].relative_to(box.root)}")
+    return row
+
+
 def venv_with(
     path: Path, env: dict[str, str], *packages: str, wheelhouse: Path, no_deps: bool = False
 ) -> Path:
@@ -162,12 +172,7 @@ def scenario_seed(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
             row.failures += 1
             row.notes.append(f"run {i}: {proc.stderr.strip().splitlines()[-1:]}")
         shutil.rmtree(work / "out", ignore_errors=True)
-    row.seconds = time.monotonic() - start
-    left = box.left_behind(before)
-    row.left = len(left)
-    if left:
-        row.notes.append(f"e.g. {left[0].relative_to(box.root)}")
-    return row
+    return finish(row, box, before, start)
 
 
 # -- scenario 2 ---------------------------------------------------------------------------------
@@ -208,12 +213,7 @@ def scenario_cold_links(tool: str, runs: int, work: Path, wheelhouse: Path) -> R
                 row.failures += 1
                 row.notes.append(f"run {i} {spec}: {proc.stderr.strip().splitlines()[-3:]}")
         shutil.rmtree(work / f"cold-{i}", ignore_errors=True)
-    row.seconds = time.monotonic() - start
-    left = box.left_behind(before)
-    row.left = len(left)
-    if left:
-        row.notes.append(f"e.g. {left[0].relative_to(box.root)}")
-    return row
+    return finish(row, box, before, start)
 
 
 # -- scenario 3 ---------------------------------------------------------------------------------

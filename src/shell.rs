@@ -1,0 +1,42 @@
+//! Quoting for POSIX shells, for the command lines ziglink prints and the variables (bindgen's
+//! clang arguments) that their readers split with shell rules.
+
+use std::borrow::Cow;
+
+/// `word` as one shell word: unchanged when that is safe, otherwise in single quotes.
+pub fn quote(word: &str) -> Cow<'_, str> {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,+:@%".contains(&b));
+    if plain {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
+    }
+}
+
+/// The words joined into one line a shell splits back into the same words.
+pub fn join<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    words.into_iter().map(quote).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_what_needs_it() {
+        let cases = [
+            ("x86_64-linux-gnu.2.17", "x86_64-linux-gnu.2.17"),
+            ("/a b/c.o", "'/a b/c.o'"),
+            ("it's", r"'it'\''s'"),
+            ("", "''"),
+            ("$HOME", "'$HOME'"),
+        ];
+        for (word, quoted) in cases {
+            assert_eq!(quote(word), quoted, "{word:?}");
+        }
+        assert_eq!(join(["-isystem", "/my zig"]), "-isystem '/my zig'");
+    }
+}
