@@ -37,10 +37,12 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "tests/python", "-q", *session.posargs, env=pythonpath)
 
 
-def _wheelhouse(session: nox.Session) -> Path:
-    """The ziglink wheel from this checkout, beside pinned maturin and ziglang wheels."""
+def _wheelhouse(session: nox.Session, *, for_stress: bool = False) -> Path:
+    """The ziglink wheel from this checkout, beside pinned maturin and ziglang wheels (and, for
+    the stress harness, a second ziglang and cargo-zigbuild)."""
     session.install("uv", "pip")
-    session.run("python", "tests/e2e/wheelhouse.py", str(WHEELHOUSE))
+    extras = ["--stress-extras"] if for_stress else []
+    session.run("python", "tests/e2e/wheelhouse.py", str(WHEELHOUSE), *extras)
     return WHEELHOUSE
 
 
@@ -50,7 +52,7 @@ def e2e(session: nox.Session) -> None:
 
     ZIGLINK_SEED_RUNS sets how often the seed workspace is built (default 20).
     """
-    house = _wheelhouse(session)
+    house = _wheelhouse(session, for_stress=True)
     session.install("pytest", "auditwheel", "uv")
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", *session.posargs,
@@ -66,7 +68,7 @@ def stress(session: nox.Session) -> None:
 
     Pass harness options after --, e.g. `nox -s stress -- --only 1,2 --scale 0.5`.
     """
-    house = _wheelhouse(session)
+    house = _wheelhouse(session, for_stress=True)
     session.install("uv")
     args = session.posargs or ["--compare"]
     session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), *args)

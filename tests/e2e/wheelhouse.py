@@ -1,6 +1,6 @@
 """Builds the folder that end-to-end builds resolve their build requirements from.
 
-    python tests/e2e/wheelhouse.py <folder>
+    python tests/e2e/wheelhouse.py <folder> [--stress-extras]
 
 It holds the ziglink wheel built from this checkout plus the maturin and ziglang wheels, so a
 build can run with `--no-index --find-links <folder>` and can only ever get *this* ziglink.
@@ -30,7 +30,7 @@ def _run(cmd: list[str | Path], env: dict[str, str] | None = None) -> None:
     subprocess.run([str(c) for c in cmd], env=env, check=True)
 
 
-def build_wheelhouse(house: Path) -> Path:
+def build_wheelhouse(house: Path, stress_extras: bool = False) -> Path:
     house.mkdir(parents=True, exist_ok=True)
     for old in house.glob("ziglink-*.whl"):
         old.unlink()
@@ -66,10 +66,11 @@ def build_wheelhouse(house: Path) -> Path:
         _run([*maturin, "--compatibility", "manylinux2014", "-o", house], env=env)
     _run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--only-binary=:all:", "--no-deps", "-d", house, MATURIN, ZIGLANG, *STRESS_EXTRAS]
+         "--only-binary=:all:", "--no-deps", "-d", house, MATURIN, ZIGLANG,
+         *(STRESS_EXTRAS if stress_extras else [])]
     )  # fmt: skip
     return house
 
 
 if __name__ == "__main__":
-    build_wheelhouse(Path(sys.argv[1]))
+    build_wheelhouse(Path(sys.argv[1]), stress_extras="--stress-extras" in sys.argv[2:])
