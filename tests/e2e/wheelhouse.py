@@ -64,11 +64,13 @@ def build_wheelhouse(house: Path, stress_extras: bool = False) -> Path:
         }
         maturin = [venv / "bin" / "maturin", "build", "--release", "--locked", *manifest]
         _run([*maturin, "--compatibility", "manylinux2014", "-o", house], env=env)
-    _run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--only-binary=:all:", "--no-deps", "-d", house, MATURIN, ZIGLANG,
-         *(STRESS_EXTRAS if stress_extras else [])]
-    )  # fmt: skip
+    # One requirement per call: pip refuses two versions of one package in a single call.
+    wanted = [MATURIN, ZIGLANG, *(STRESS_EXTRAS if stress_extras else [])]
+    for requirement in wanted:
+        _run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+             "--only-binary=:all:", "--no-deps", "-d", house, requirement]
+        )  # fmt: skip
     return house
 
 
