@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 use crate::error::{Error, Result};
 use crate::settings::Settings;
 use crate::target::Target;
-use crate::{bindgen, cargo_env, launch, linker, run};
+use crate::{bindgen, cargo_env, launch, run};
 
 /// cargo's arguments with each `--target` value split into the triple cargo should see and
 /// the spec (with any glibc suffix) ziglink should honour.
@@ -74,7 +74,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     };
     let targets = specs
         .iter()
-        .map(|spec| linker::resolve(spec, &settings))
+        .map(|spec| settings.resolve_target(spec))
         .collect::<Result<Vec<Target>>>()?;
 
     let zig = launch::find_zig(&settings, None)?;

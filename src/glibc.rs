@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::{Error, Result};
+
 /// A glibc release, `2.17` and the like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Glibc {
@@ -32,6 +34,15 @@ impl Glibc {
         let glibc = Glibc::new(number(major)?, number(minor)?);
         // Only glibc 2 exists; a major of 1 or 3 is a typo, not a request.
         (glibc.major == 2).then_some(glibc)
+    }
+
+    /// Parses a floor the user gave in `origin` (a variable, a target suffix), naming it in
+    /// the error when the text is malformed.
+    pub fn parse_setting(text: &str, origin: &'static str) -> Result<Glibc> {
+        Glibc::parse(text).ok_or_else(|| Error::MalformedGlibc {
+            given: text.to_string(),
+            origin,
+        })
     }
 }
 

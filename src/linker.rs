@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use crate::error::{Error, Result};
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::target::Target;
 use crate::{infer, response, rules};
 
 pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
@@ -17,7 +16,7 @@ pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
         Some(text) => text.clone(),
         None => infer::rust_target(&expanded.args).ok_or(Error::CannotInferTarget)?,
     };
-    let target = resolve(&target_text, &settings)?;
+    let target = settings.resolve_target(&target_text)?;
     let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
     let call = ZigCall {
         driver: "cc",
@@ -26,11 +25,4 @@ pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
         response_dir: expanded.first_file_dir,
     };
     launch::zig(call, &settings, argv0)
-}
-
-/// The target for `text` (`triple[.MAJOR.MINOR]`) with the floor the environment asks for.
-pub fn resolve(text: &str, settings: &Settings) -> Result<Target> {
-    let triple = text.split('.').next().unwrap_or(text);
-    let glibc = settings.glibc_for(triple, |name| std::env::var_os(name))?;
-    Target::resolve(text, glibc)
 }

@@ -3,8 +3,9 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::glibc::Glibc;
+use crate::target::Target;
 
 pub const TARGET: &str = "ZIGLINK_TARGET";
 pub const GLIBC: &str = "ZIGLINK_GLIBC";
@@ -31,10 +32,7 @@ impl Settings {
         let get = |name: &str| var(name).filter(|v| !v.is_empty());
         let text = |name: &str| get(name).map(|v| v.to_string_lossy().into_owned());
         let glibc = match text(GLIBC) {
-            Some(value) => Some(Glibc::parse(&value).ok_or(Error::MalformedGlibc {
-                given: value,
-                origin: GLIBC,
-            })?),
+            Some(value) => Some(Glibc::parse_setting(&value, GLIBC)?),
             None => None,
         };
         Ok(Settings {
@@ -58,18 +56,21 @@ impl Settings {
     ) -> Result<Option<Glibc>> {
         let name = glibc_var_for(triple);
         match var(&name).filter(|v| !v.is_empty()) {
-            Some(value) => {
-                let value = value.to_string_lossy().into_owned();
-                match Glibc::parse(&value) {
-                    Some(glibc) => Ok(Some(glibc)),
-                    None => Err(Error::MalformedGlibc {
-                        given: value,
-                        origin: "a ZIGLINK_GLIBC_<TARGET> variable",
-                    }),
-                }
-            }
+            Some(value) => Glibc::parse_setting(
+                &value.to_string_lossy(),
+                "a ZIGLINK_GLIBC_<TARGET> variable",
+            )
+            .map(Some),
             None => Ok(self.glibc),
         }
+    }
+
+    /// The target for `text` (`triple[.MAJOR.MINOR]`) with the floor the environment asks for:
+    /// what the linker, the C tools and `ziglink cargo` all resolve a target with.
+    pub fn resolve_target(&self, text: &str) -> Result<Target> {
+        let triple = text.split('.').next().unwrap_or(text);
+        let glibc = self.glibc_for(triple, |name| std::env::var_os(name))?;
+        Target::resolve(text, glibc)
     }
 }
 

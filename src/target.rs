@@ -138,10 +138,7 @@ impl Target {
             given: spec_text.to_string(),
         })?;
         let suffix = match suffix {
-            Some(text) => Some(Glibc::parse(text).ok_or_else(|| Error::MalformedGlibc {
-                given: text.to_string(),
-                origin: "the target suffix",
-            })?),
+            Some(text) => Some(Glibc::parse_setting(text, "the target suffix")?),
             None => None,
         };
         let Some(floor) = spec.glibc_floor else {

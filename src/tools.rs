@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use crate::error::{Error, Result};
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{infer, linker, response, rules};
+use crate::{infer, response, rules};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -69,7 +69,7 @@ pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<Ex
                 .or_else(|| infer::compile_target(&expanded.args))
                 .or_else(|| std::env::var("TARGET").ok())
                 .ok_or(Error::CannotInferCompileTarget)?;
-            let target = linker::resolve(&text, &settings)?;
+            let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
             // zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not;
             // C code written for them must behave the same here. A later -fsanitize wins.
