@@ -16,28 +16,45 @@ fn lower(triple: &str) -> String {
     triple.replace('-', "_")
 }
 
+/// The linker cargo should run: a name, resolved through PATH.
+pub const LINKER: &str = "ziglink";
+
+/// `CARGO_TARGET_<TRIPLE>_LINKER`, the variable form of `[target.<triple>] linker`.
+pub fn linker_var(triple: &str) -> String {
+    format!("CARGO_TARGET_{}_LINKER", upper(triple))
+}
+
+/// What build scripts and the linker read for `target`: the C tools cc-rs and the cmake crate
+/// take, and the glibc floor ziglink links against.
+pub fn build_env(target: &Target) -> Vec<(String, String)> {
+    let triple = target.spec.rust;
+    let mut vars: Vec<(String, String)> = Tool::ALL
+        .iter()
+        .map(|tool| {
+            let prefix = match tool {
+                Tool::Cc => "CC",
+                Tool::Cxx => "CXX",
+                Tool::Ar => "AR",
+                Tool::Ranlib => "RANLIB",
+            };
+            (
+                format!("{prefix}_{}", lower(triple)),
+                tool.program().to_string(),
+            )
+        })
+        .collect();
+    if let Some(glibc) = target.glibc {
+        vars.push((glibc_var_for(triple), glibc.to_string()));
+    }
+    vars
+}
+
 /// The variables for each target, in a stable order.
 pub fn for_targets(targets: &[Target]) -> Vec<(String, String)> {
     let mut vars = Vec::new();
     for target in targets {
-        let triple = target.spec.rust;
-        let tool = |prefix: &str, t: Tool| {
-            (
-                format!("{prefix}_{}", lower(triple)),
-                t.program().to_string(),
-            )
-        };
-        vars.push((
-            format!("CARGO_TARGET_{}_LINKER", upper(triple)),
-            "ziglink".to_string(),
-        ));
-        vars.push(tool("CC", Tool::Cc));
-        vars.push(tool("CXX", Tool::Cxx));
-        vars.push(tool("AR", Tool::Ar));
-        vars.push(tool("RANLIB", Tool::Ranlib));
-        if let Some(glibc) = target.glibc {
-            vars.push((glibc_var_for(triple), glibc.to_string()));
-        }
+        vars.push((linker_var(target.spec.rust), LINKER.to_string()));
+        vars.extend(build_env(target));
     }
     vars
 }

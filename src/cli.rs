@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config_snippet::Format;
 use crate::error::Result;
+use crate::shell_env::Shell;
 use crate::target::TARGETS;
 
 const ABOUT: &str =
@@ -21,6 +23,13 @@ and cargo runs `ziglink <link line>`; ziglink runs `zig cc` with the right -targ
 To cross-compile, let ziglink set cargo up:
 
     ziglink cargo build --target aarch64-unknown-linux-gnu.2.17
+
+or export the same settings, or write them to a config file:
+
+    eval \"$(ziglink env --target aarch64-unknown-linux-gnu.2.17)\"
+    ziglink config --target aarch64-unknown-linux-gnu.2.17 >> .cargo/config.toml
+
+`ziglink doctor` checks that everything ziglink needs is in place.
 
 C tools for build scripts (single executables beside ziglink):
   ziglink-cc, ziglink-cxx, ziglink-ar, ziglink-ranlib
@@ -55,6 +64,55 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
         args: Vec<OsString>,
     },
+    /// Print the variables that set cargo up to use ziglink, for a shell to evaluate.
+    ///
+    /// The same settings `ziglink cargo` makes: the linker, the C tools and the glibc floor for
+    /// each target (the host's when none is given). Values are names, not paths; PATH gains
+    /// ziglink's folder only when `ziglink` does not already resolve there.
+    #[command(after_help = "Examples:\n  \
+                      eval \"$(ziglink env --target aarch64-unknown-linux-gnu.2.17)\"\n  \
+                      cargo build --release --target aarch64-unknown-linux-gnu\n\n  \
+                      ziglink env --shell fish | source\n  \
+                      ziglink env --shell powershell | Invoke-Expression\n  \
+                      ziglink env --shell json --target x86_64-unknown-linux-musl")]
+    Env {
+        /// Rust target, optionally with a glibc floor (`aarch64-unknown-linux-gnu.2.28`);
+        /// repeatable.
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
+        targets: Vec<String>,
+        /// Syntax of the output.
+        #[arg(long, value_enum, default_value = "sh")]
+        shell: Shell,
+        /// Also set BINDGEN_EXTRA_CLANG_ARGS_<target> to zig's headers for each target. These
+        /// are paths of this install, so cargo's fingerprints change with the environment.
+        #[arg(long)]
+        bindgen: bool,
+    },
+    /// Print a config snippet that makes cargo (or maturin) link and compile with ziglink.
+    #[command(after_help = "Examples:\n  \
+                      ziglink config >> .cargo/config.toml\n  \
+                      ziglink config --target x86_64-unknown-linux-gnu --target \\\n    \
+                      aarch64-unknown-linux-gnu.2.28\n  \
+                      ziglink config --format maturin    # for pyproject.toml")]
+    Config {
+        /// Rust target, optionally with a glibc floor; repeatable (default: the host).
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
+        targets: Vec<String>,
+        /// Which file the snippet is for.
+        #[arg(long, value_enum, default_value = "cargo")]
+        format: Format,
+    },
+    /// Check that ziglink can work here: zig, its cache, rustc's targets, PATH.
+    ///
+    /// Prints what ziglink would use and each problem with its fix; exits with 1 when links
+    /// would fail.
+    #[command(after_help = "Examples:\n  ziglink doctor\n  uvx ziglink doctor\n  \
+                      ziglink doctor --json | jq .zig.path")]
+    Doctor {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the supported Rust targets and the zig target each links as.
     Targets,
 }
@@ -63,6 +121,9 @@ pub enum Command {
 /// or an absolute path, never with one of these.
 pub const CLI_WORDS: &[&str] = &[
     "cargo",
+    "config",
+    "doctor",
+    "env",
     "targets",
     "help",
     "--help",
@@ -93,6 +154,19 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
         }
         Some(Command::Targets) => print!("{}", targets_table()),
         Some(Command::Cargo { args }) => return crate::cargo_cmd::run(&args),
+        Some(Command::Env {
+            targets,
+            shell,
+            bindgen,
+        }) => {
+            return crate::setup::env(&crate::setup::EnvRequest {
+                targets,
+                shell,
+                bindgen,
+            })
+        }
+        Some(Command::Config { targets, format }) => return crate::setup::config(&targets, format),
+        Some(Command::Doctor { json }) => return Ok(crate::doctor::run(json)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -72,6 +72,15 @@ impl Settings {
         let glibc = self.glibc_for(triple, |name| std::env::var_os(name))?;
         Target::resolve(text, glibc)
     }
+
+    /// Every target in `specs`, or the host's when there are none: how `ziglink cargo`,
+    /// `ziglink env` and `ziglink config` read their `--target` options.
+    pub fn resolve_targets(&self, specs: &[String]) -> Result<Vec<Target>> {
+        if specs.is_empty() {
+            return Ok(vec![self.resolve_target(crate::target::host_triple())?]);
+        }
+        specs.iter().map(|spec| self.resolve_target(spec)).collect()
+    }
 }
 
 /// `ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU` for `aarch64-unknown-linux-gnu`.

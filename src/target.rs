@@ -117,6 +117,18 @@ pub fn lookup(rust: &str) -> Option<&'static TargetSpec> {
     TARGETS.iter().find(|t| t.rust == rust)
 }
 
+/// The target ziglink itself was built for, used when no `--target` is given.
+pub fn host_triple() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        "x86" => "i686-unknown-linux-gnu",
+        "powerpc64" => "powerpc64le-unknown-linux-gnu",
+        "s390x" => "s390x-unknown-linux-gnu",
+        "riscv64" => "riscv64gc-unknown-linux-gnu",
+        _ => "x86_64-unknown-linux-gnu",
+    }
+}
+
 /// A target resolved for one link: the spec and, for glibc targets, the floor to link against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
@@ -181,6 +193,11 @@ impl Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_triple_is_supported() {
+        assert!(lookup(host_triple()).is_some());
+    }
 
     #[test]
     fn resolves_zig_targets() {

@@ -49,7 +49,8 @@ fn fakes() -> &'static Path {
                 "zig",
                 "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FAKE_LOG\"\n\
                  for a in \"$@\"; do case \"$a\" in @*) cat \"${a#@}\" >> \"$FAKE_LOG\";; esac; done\n\
-                 echo 'zig says hello' >&2\n",
+                 echo 'zig says hello' >&2\n\
+                 if [ \"$1\" = version ]; then echo 0.17.1; fi\n",
             ),
             (
                 "cargo",
@@ -444,5 +445,160 @@ fn cargo_subcommand_refuses_unknown_targets_naming_the_supported_ones() {
     assert_one_line_error(
         &out,
         "unsupported target `aarch64-unknown-linux-gnux`; supported targets: x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu",
+    );
+}
+
+/// ziglink's own folder, which `env` puts on PATH when `ziglink` does not resolve there.
+fn own_dir() -> &'static Path {
+    Path::new(ZIGLINK).parent().unwrap()
+}
+
+/// Runs `script` in sh after evaluating `ziglink env args`, with PATH set to `path`.
+fn eval_env(args: &str, path: &str, script: &str) -> String {
+    let out = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("eval \"$('{ZIGLINK}' env {args})\" && {script}"))
+        .env_clear()
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn env_exports_what_cargo_subcommand_sets_for_a_shell_to_evaluate() {
+    let vars = eval_env(
+        "--target aarch64-unknown-linux-gnu.2.28 -t x86_64-unknown-linux-musl",
+        "/usr/bin:/bin",
+        "env | sort",
+    );
+    for expected in [
+        "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=ziglink",
+        "CC_aarch64_unknown_linux_gnu=ziglink-cc",
+        "CXX_aarch64_unknown_linux_gnu=ziglink-cxx",
+        "AR_aarch64_unknown_linux_gnu=ziglink-ar",
+        "RANLIB_aarch64_unknown_linux_gnu=ziglink-ranlib",
+        "ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=2.28",
+        "CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=ziglink",
+        "CC_x86_64_unknown_linux_musl=ziglink-cc",
+    ] {
+        assert!(
+            vars.lines().any(|l| l == expected),
+            "{expected} not in:\n{vars}"
+        );
+    }
+    let path = format!("PATH={}:/usr/bin:/bin", own_dir().display());
+    assert!(vars.lines().any(|l| l == path), "{path} not in:\n{vars}");
+    // Evaluated, the bare names resolve to the tools installed beside ziglink.
+    let found = eval_env("", "/usr/bin:/bin", "command -v ziglink");
+    assert_eq!(found.trim(), ZIGLINK);
+}
+
+#[test]
+fn env_leaves_path_alone_when_ziglink_already_resolves_there() {
+    let path = format!("{}:/usr/bin:/bin", own_dir().display());
+    let out = ziglink(&["env"]).env("PATH", &path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!text.contains("PATH="), "{text}");
+    assert!(
+        text.contains("export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=ziglink\n"),
+        "{text}"
+    );
+    // ZIGLINK_GLIBC is the floor for targets given without a suffix.
+    let out = ziglink(&["env", "--shell", "json"])
+        .env("PATH", &path)
+        .env("ZIGLINK_GLIBC", "2.31")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\"ZIGLINK_GLIBC_X86_64_UNKNOWN_LINUX_GNU\": \"2.31\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn env_and_config_refuse_what_cargo_subcommand_refuses() {
+    for sub in ["env", "config"] {
+        let out = ziglink(&[sub, "--target", "mips-unknown-linux-gnu"])
+            .output()
+            .unwrap();
+        assert_one_line_error(&out, "unsupported target `mips-unknown-linux-gnu`");
+        let out = ziglink(&[sub, "--target", "x86_64-unknown-linux-musl.2.17"])
+            .output()
+            .unwrap();
+        assert_one_line_error(&out, "takes no glibc version suffix");
+    }
+}
+
+#[test]
+fn config_prints_a_cargo_config_for_each_target() {
+    let out = ziglink(&["config", "-t", "s390x-unknown-linux-gnu.2.19"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "[target.s390x-unknown-linux-gnu]\nlinker = \"ziglink\"\n",
+        "[env]\nCC_s390x_unknown_linux_gnu = \"ziglink-cc\"\n",
+        "ZIGLINK_GLIBC_S390X_UNKNOWN_LINUX_GNU = \"2.19\"\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn doctor_reports_zig_and_exits_zero_when_links_can_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = format!("{}:/usr/bin:/bin", own_dir().display());
+    let out = ziglink(&["doctor"])
+        .faked(dir.path(), 0)
+        .env("PATH", &path)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let zig = fakes().join("zig");
+    for expected in [
+        format!("ziglink {} at {ZIGLINK}", env!("CARGO_PKG_VERSION")),
+        format!("zig 0.17.1 at {} (found by ZIGLINK_ZIG)", zig.display()),
+        format!(
+            "zig cache: {}/.cache/zig (zig's default, writable)",
+            dir.path().display()
+        ),
+        "x86_64-unknown-linux-gnu".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} not in:\n{text}");
+    }
+    assert_eq!(recorded(dir.path()), ["version"]);
+}
+
+#[test]
+fn doctor_fails_with_the_fix_when_zig_is_missing_or_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ziglink(&["doctor"])
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error: cannot find zig"), "{text}");
+    assert!(text.contains("fix: `pip install ziglang`"), "{text}");
+    assert!(text.contains("warning: `ziglink` is not on PATH"), "{text}");
+
+    let out = ziglink(&["doctor", "--json"])
+        .faked(dir.path(), 3)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.starts_with("{\n  \"ok\": false,"), "{text}");
+    assert!(
+        text.contains("does not run: exited with exit status: 3: zig says hello"),
+        "{text}"
     );
 }

@@ -1,0 +1,121 @@
+//! The settings `ziglink cargo` passes through the environment, written instead as a file
+//! snippet: `.cargo/config.toml`, or `[tool.maturin] config` in pyproject.toml.
+
+use crate::cargo_env::{self, LINKER};
+use crate::target::Target;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `.cargo/config.toml`: `[target.<triple>] linker` and an `[env]` table.
+    Cargo,
+    /// pyproject.toml: ziglink in the build requirements and cargo settings in `[tool.maturin]`.
+    Maturin,
+}
+
+pub fn render(targets: &[Target], format: Format) -> String {
+    match format {
+        Format::Cargo => cargo_toml(targets),
+        Format::Maturin => maturin_toml(targets),
+    }
+}
+
+fn cargo_toml(targets: &[Target]) -> String {
+    let mut out = String::from("# .cargo/config.toml\n");
+    for target in targets {
+        out.push_str(&format!(
+            "[target.{}]\nlinker = {}\n\n",
+            target.spec.rust,
+            toml_string(LINKER)
+        ));
+    }
+    out.push_str("[env]\n");
+    for (name, value) in targets.iter().flat_map(cargo_env::build_env) {
+        out.push_str(&format!("{name} = {}\n", toml_string(&value)));
+    }
+    out
+}
+
+fn maturin_toml(targets: &[Target]) -> String {
+    let mut settings = Vec::new();
+    for target in targets {
+        settings.push(format!(
+            "target.{}.linker={}",
+            target.spec.rust,
+            toml_string(LINKER)
+        ));
+        for (name, value) in cargo_env::build_env(target) {
+            settings.push(format!("env.{name}={}", toml_string(&value)));
+        }
+    }
+    let mut out = String::from(
+        "# pyproject.toml\n[build-system]\nrequires = [\"maturin>=1.5,<2\", \"ziglink\"]\n\
+         build-backend = \"maturin\"\n\n[tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
+    );
+    for setting in settings {
+        // A literal string, so the double quotes cargo's value needs stay as they are.
+        out.push_str(&format!("    '{setting}',\n"));
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// A TOML basic string. The values are names and versions, but quote them properly anyway.
+fn toml_string(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> Vec<Target> {
+        vec![
+            Target::resolve("aarch64-unknown-linux-gnu.2.28", None).unwrap(),
+            Target::resolve("x86_64-unknown-linux-musl", None).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn cargo_config_names_linker_and_tools() {
+        let expected = "\
+# .cargo/config.toml
+[target.aarch64-unknown-linux-gnu]
+linker = \"ziglink\"
+
+[target.x86_64-unknown-linux-musl]
+linker = \"ziglink\"
+
+[env]
+CC_aarch64_unknown_linux_gnu = \"ziglink-cc\"
+CXX_aarch64_unknown_linux_gnu = \"ziglink-cxx\"
+AR_aarch64_unknown_linux_gnu = \"ziglink-ar\"
+RANLIB_aarch64_unknown_linux_gnu = \"ziglink-ranlib\"
+ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU = \"2.28\"
+CC_x86_64_unknown_linux_musl = \"ziglink-cc\"
+CXX_x86_64_unknown_linux_musl = \"ziglink-cxx\"
+AR_x86_64_unknown_linux_musl = \"ziglink-ar\"
+RANLIB_x86_64_unknown_linux_musl = \"ziglink-ranlib\"
+";
+        assert_eq!(render(&targets(), Format::Cargo), expected);
+    }
+
+    #[test]
+    fn maturin_config_is_a_list_of_cargo_settings() {
+        let out = render(&targets()[..1], Format::Maturin);
+        assert!(
+            out.contains("requires = [\"maturin>=1.5,<2\", \"ziglink\"]"),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(
+                "config = [\n    'target.aarch64-unknown-linux-gnu.linker=\"ziglink\"',\n    \
+                 'env.CC_aarch64_unknown_linux_gnu=\"ziglink-cc\"',\n    \
+                 'env.CXX_aarch64_unknown_linux_gnu=\"ziglink-cxx\"',\n    \
+                 'env.AR_aarch64_unknown_linux_gnu=\"ziglink-ar\"',\n    \
+                 'env.RANLIB_aarch64_unknown_linux_gnu=\"ziglink-ranlib\"',\n    \
+                 'env.ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=\"2.28\"',\n]\n"
+            ),
+            "{out}"
+        );
+    }
+}

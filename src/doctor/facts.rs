@@ -1,0 +1,163 @@
+//! Everything `ziglink doctor` looks at, read from this process, the filesystem, zig and rustc.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::settings::Settings;
+use crate::tools::Tool;
+use crate::{cache, launch, path_env};
+
+pub struct Facts {
+    pub version: &'static str,
+    pub exe: Option<PathBuf>,
+    /// Where the bare name `ziglink` resolves on PATH.
+    pub on_path: Option<PathBuf>,
+    /// C tool executables that should be beside ziglink and are not.
+    pub missing_tools: Vec<&'static str>,
+    pub settings: Result<Settings, String>,
+    pub zig: Result<ZigFacts, String>,
+    pub cache: CacheFacts,
+    pub rustc: Result<RustcFacts, String>,
+}
+
+pub struct ZigFacts {
+    pub path: PathBuf,
+    pub found_by: String,
+    pub version: Result<String, String>,
+}
+
+pub struct CacheFacts {
+    /// `None` when neither `ZIG_GLOBAL_CACHE_DIR` nor HOME says where it is.
+    pub path: Option<PathBuf>,
+    pub chosen_by: &'static str,
+    pub writable: bool,
+}
+
+pub struct RustcFacts {
+    pub version: String,
+    pub sysroot: PathBuf,
+    /// rustc is a rustup toolchain, so `rustup target add` is the fix for a missing std.
+    pub rustup: bool,
+    /// Rust targets whose standard library is in the sysroot.
+    pub installed: Vec<String>,
+}
+
+impl Facts {
+    pub fn gather() -> Facts {
+        let exe = std::env::current_exe().ok();
+        let settings = Settings::from_process_env().map_err(|e| e.to_string());
+        let zig = match &settings {
+            Ok(settings) => zig(settings),
+            Err(_) => Err("not looked for: the ZIGLINK_* settings are invalid".to_string()),
+        };
+        let missing_tools = match exe.as_deref().and_then(Path::parent) {
+            Some(dir) => Tool::ALL
+                .iter()
+                .map(|t| t.program())
+                .filter(|name| !dir.join(exe_name(name)).is_file())
+                .collect(),
+            None => Vec::new(),
+        };
+        Facts {
+            version: env!("CARGO_PKG_VERSION"),
+            on_path: path_env::resolve_ziglink(std::env::var_os("PATH").as_deref()),
+            exe,
+            missing_tools,
+            settings,
+            zig,
+            cache: zig_cache(),
+            rustc: rustc(),
+        }
+    }
+}
+
+fn exe_name(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+fn zig(settings: &Settings) -> Result<ZigFacts, String> {
+    let zig = launch::find_zig(settings, None).map_err(|e| e.to_string())?;
+    let version = output(launch::zig_command(
+        &zig.path,
+        &[OsString::from("version")],
+        settings,
+    ));
+    Ok(ZigFacts {
+        found_by: zig.found_by.to_string(),
+        path: zig.path,
+        version,
+    })
+}
+
+fn zig_cache() -> CacheFacts {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let (path, chosen_by) = match (var(cache::ZIG_CACHE_VAR), cache::zig_default(&var)) {
+        (Some(dir), _) => (Some(dir), cache::ZIG_CACHE_VAR),
+        (None, Some(default)) => {
+            let temp = std::env::temp_dir();
+            match cache::replacement(&default, &cache::is_writable, &temp, cache::current_uid()) {
+                Some(fallback) => (
+                    Some(fallback),
+                    "ziglink's fallback, as zig's default is not writable",
+                ),
+                None => (Some(default), "zig's default"),
+            }
+        }
+        (None, None) => (
+            None,
+            "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
+        ),
+    };
+    let writable = path
+        .as_deref()
+        .and_then(|p| p.ancestors().find(|a| a.exists()))
+        .is_some_and(cache::is_writable);
+    CacheFacts {
+        path,
+        chosen_by,
+        writable,
+    }
+}
+
+fn rustc() -> Result<RustcFacts, String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(&rustc);
+        cmd.args(args);
+        output(cmd).map_err(|e| format!("`{} {}`: {e}", rustc.to_string_lossy(), args.join(" ")))
+    };
+    let version = run(&["--version"])?;
+    let sysroot = PathBuf::from(run(&["--print", "sysroot"])?);
+    let rustlib = sysroot.join("lib").join("rustlib");
+    let installed = crate::target::TARGETS
+        .iter()
+        .filter(|t| rustlib.join(t.rust).join("lib").is_dir())
+        .map(|t| t.rust.to_string())
+        .collect();
+    Ok(RustcFacts {
+        version,
+        rustup: sysroot.components().any(|c| c.as_os_str() == "toolchains")
+            && sysroot.to_string_lossy().contains("rustup"),
+        sysroot,
+        installed,
+    })
+}
+
+/// The command's trimmed stdout, or why there is none.
+fn output(mut cmd: Command) -> Result<String, String> {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().next().unwrap_or("no message");
+        return Err(format!("exited with {}: {first}", out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}

@@ -1,0 +1,25 @@
+//! `ziglink doctor`: what ziglink would use and whether it can work, each problem with its fix.
+//! `facts` gathers (the only part doing I/O), `report` judges and renders.
+
+mod facts;
+mod report;
+
+use std::process::ExitCode;
+
+pub use facts::Facts;
+pub use report::{findings, Finding, Severity};
+
+pub fn run(json: bool) -> ExitCode {
+    let facts = Facts::gather();
+    let findings = findings(&facts);
+    if json {
+        print!("{}", report::json(&facts, &findings));
+    } else {
+        print!("{}", report::text(&facts, &findings));
+    }
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

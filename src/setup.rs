@@ -1,0 +1,54 @@
+//! `ziglink env` and `ziglink config`: what `ziglink cargo` sets up for each target, handed to
+//! the user to export or to write into a config file instead.
+
+use std::process::ExitCode;
+
+use crate::config_snippet::{self, Format};
+use crate::error::Result;
+use crate::settings::Settings;
+use crate::shell_env::{self, Export, Shell};
+use crate::{bindgen, cargo_env, launch, path_env};
+
+pub struct EnvRequest {
+    pub targets: Vec<String>,
+    pub shell: Shell,
+    /// Also export bindgen's clang arguments. They name zig's header folders, so they are paths
+    /// of this install, unlike everything else `ziglink env` prints.
+    pub bindgen: bool,
+}
+
+pub fn env(request: &EnvRequest) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let targets = settings.resolve_targets(&request.targets)?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut exports = Vec::new();
+    if let Some(dir) = path_env::own_dir().and_then(|own| {
+        path_env::dir_to_prepend(&own, path_env::resolve_ziglink(Some(&path)).as_deref())
+    }) {
+        exports.push(Export::PrependPath(dir.to_string_lossy().into_owned()));
+    }
+    let set = |(name, value)| Export::Set { name, value };
+    exports.extend(cargo_env::for_targets(&targets).into_iter().map(set));
+    if request.bindgen {
+        let zig = launch::find_zig(&settings, None)?;
+        for target in &targets {
+            if let Some(args) = bindgen::clang_args(&zig.path, target, &settings) {
+                exports.push(set(cargo_env::bindgen_args(target, &args, |n| {
+                    std::env::var(n).ok()
+                })));
+            }
+        }
+    }
+    print!(
+        "{}",
+        shell_env::render(&exports, request.shell, &path.to_string_lossy())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn config(targets: &[String], format: Format) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let targets = settings.resolve_targets(targets)?;
+    print!("{}", config_snippet::render(&targets, format));
+    Ok(ExitCode::SUCCESS)
+}
