@@ -1,5 +1,6 @@
 """Developer tasks. `nox -s lint tests e2e` is what CI runs; `nox -s example` is the demo;
-`nox -s stress` runs the stress harness in full, beside maturin --zig."""
+`nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s bench` measures
+ziglink against direct zig and cargo-zigbuild."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ nox.options.sessions = ["lint", "tests"]
 nox.options.error_on_external_run = True
 
 WHEELHOUSE = ROOT / "target" / "wheelhouse"
-PY_LINT = ["python", "tests", "noxfile.py"]
+PY_LINT = ["python", "tests", "bench", "noxfile.py"]
 
 
 @nox.session
@@ -53,7 +54,7 @@ def e2e(session: nox.Session) -> None:
     ZIGLINK_SEED_RUNS sets how often the seed workspace is built (default 20).
     """
     house = _wheelhouse(session, for_stress=True)
-    session.install("pytest", "auditwheel", "uv")
+    session.install("pytest", "auditwheel", "uv", "pipx")
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", *session.posargs,
         env={"ZIGLINK_WHEELHOUSE": str(house)},
@@ -72,6 +73,17 @@ def stress(session: nox.Session) -> None:
     session.install("uv")
     args = session.posargs or ["--compare"]
     session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), *args)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """ziglink against direct zig and cargo-zigbuild, side by side; prints ratios (a few minutes).
+
+    Pass options after --, e.g. `nox -s bench -- --rounds 100 --builds 5`.
+    """
+    house = _wheelhouse(session, for_stress=True)
+    session.install("uv")
+    session.run("python", "bench/bench.py", "--wheelhouse", str(house), *session.posargs)
 
 
 @nox.session(venv_backend="none")

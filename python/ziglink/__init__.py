@@ -1,12 +1,39 @@
-"""The ziglink linker shim, and how to find its executable from Python."""
+"""The ziglink linker shim, and its commands as Python functions.
+
+- `find_ziglink_bin()`: the ziglink executable installed with this package;
+- `find_zig()`: the zig it runs;
+- `env(target, glibc)`: the variables that set cargo up to use ziglink;
+- `cargo_config(target, glibc)`: the same as a `.cargo/config.toml` (or pyproject) snippet;
+- `cargo(*args, target=..., glibc=...)`: runs cargo set up for each target;
+- `doctor()`: what ziglink would use, and each problem with its fix.
+"""
 
 from __future__ import annotations
 
 import importlib.metadata
 
+from ziglink._commands import (
+    ZiglinkError,
+    ZigNotFound,
+    cargo,
+    cargo_config,
+    doctor,
+    env,
+    find_zig,
+)
 from ziglink._find import ZiglinkNotFound, find_ziglink_bin
 
-__all__ = ["ZiglinkNotFound", "find_ziglink_bin"]
+__all__ = [
+    "ZigNotFound",
+    "ZiglinkError",
+    "ZiglinkNotFound",
+    "cargo",
+    "cargo_config",
+    "doctor",
+    "env",
+    "find_zig",
+    "find_ziglink_bin",
+]
 
 
 def _distribution_version() -> str:

@@ -113,10 +113,17 @@ fn zig_cache() -> CacheFacts {
             "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
         ),
     };
+    // A real write, not access(2): root passes every permission check, even where no file
+    // can be created. zig creates missing folders, so the deepest existing one is what counts.
     let writable = path
         .as_deref()
         .and_then(|p| p.ancestors().find(|a| a.exists()))
-        .is_some_and(cache::is_writable);
+        .is_some_and(|dir| {
+            tempfile::Builder::new()
+                .prefix(".ziglink-doctor-")
+                .tempfile_in(dir)
+                .is_ok()
+        });
     CacheFacts {
         path,
         chosen_by,

@@ -136,3 +136,20 @@ def test_bindgen_reads_the_targets_headers_at_the_floor(cargo_env, tmp_path):
     binary = crate / "target" / "aarch64-unknown-linux-gnu" / "debug" / "hello-bindgen"
     out = run(["qemu-aarch64", binary], env=cargo_env).stdout.strip()
     assert out == "headers: glibc 2.17, machine: aarch64"
+
+
+def test_eval_env_then_cargo_build_for_aarch64(installed, sandbox, tmp_path):
+    """`eval "$(ziglink env --target ...)"` then plain cargo: linker, cc-rs's C and C++ compilers,
+    the archiver and the cmake crate all come from the exported settings."""
+    crate = copy_tree(FIXTURES / "hello-c", tmp_path / "hello-c")
+    triple = "aarch64-unknown-linux-gnu"
+    script = (
+        f'eval "$({installed / "ziglink"} env --target {triple})" && '
+        f"cargo build --locked --target {triple}"
+    )
+    run(["sh", "-c", script], env={**sandbox.env, **DEBIAN_RUST}, cwd=crate)
+    binary = crate / "target" / triple / "debug" / "hello-c"
+    assert machine(binary) == "AArch64"
+    assert max_glibc(binary) <= (2, 17)
+    out = run(["qemu-aarch64", binary], env=sandbox.env).stdout.strip()
+    assert out == "c: 5, c++: 42, c++ exception: -1, cmake: 7"

@@ -1,15 +1,16 @@
 """The Python side of the wheel, installed for real: `find_ziglink_bin()` and `python -m ziglink`
-in each layout pip installs to. pip's PEP 517 build environments install build requirements with
+in each layout pip installs to, and the API's functions driving real builds. pip's PEP 517 build environments install build requirements with
 `--prefix <overlay>`, so the prefix case is also the build-environment case."""
 
 from __future__ import annotations
 
+import json
 import sys
 import sysconfig
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import FIXTURES, copy_tree, max_glibc, run
 
 pytestmark = pytest.mark.e2e
 
@@ -59,3 +60,37 @@ def test_user_install(wheelhouse, sandbox):
     env = {**sandbox.env, "PYTHONUSERBASE": str(user_base)}
     pip_install(env, wheelhouse, "--user", "--break-system-packages", python=python)
     check(python, env, user_base / "bin" / "ziglink")
+
+
+API_SCRIPT = """
+import json, os, subprocess, sys
+import ziglink
+
+crate, mode = sys.argv[1], sys.argv[2]
+if mode == "env":
+    # What a noxfile does: merge ziglink.env() into cargo's environment.
+    subprocess.run(["cargo", "build", "--locked"], cwd=crate, check=True,
+                   env={**os.environ, **ziglink.env()})
+else:
+    ziglink.cargo("build", "--locked", "--features", "fcntl64",
+                  target="x86_64-unknown-linux-gnu", glibc="2.28", cwd=crate)
+print(json.dumps({"zig": ziglink.find_zig(), "bin": ziglink.find_ziglink_bin()}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["env", "cargo"])
+def test_api_drives_real_builds(mode, installed, sandbox, tmp_path):
+    """find_zig(), env() and cargo() from the installed package, for real builds. ziglink is not
+    on PATH: the API finds the executable installed with the package."""
+    crate = copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
+    out = run([installed / "python", "-c", API_SCRIPT, crate, mode], env=sandbox.env)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert Path(found["bin"]) == installed / "ziglink"
+    zig = Path(found["zig"])
+    assert zig.is_file() and zig.parent.name == "ziglang"
+    assert zig.is_relative_to(installed.parent)
+    if mode == "env":
+        assert max_glibc(crate / "target" / "debug" / "hello-bin") <= (2, 17)
+    else:
+        binary = crate / "target" / "x86_64-unknown-linux-gnu" / "debug" / "hello-bin"
+        assert max_glibc(binary) == (2, 28)
