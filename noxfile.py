@@ -115,6 +115,8 @@ def example(session: nox.Session) -> None:
         old.unlink()
     session.run(
         "uv", "build", "--wheel", "--no-index", "--find-links", str(house),
+        # uv may hold an older wheel of the same ziglink version from an earlier run.
+        "--refresh-package", "ziglink",
         "--config-setting", "build-args=--compatibility manylinux2014",
         "-o", str(out), str(ROOT / "examples" / "pyo3-hello"),
     )  # fmt: skip

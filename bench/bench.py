@@ -10,6 +10,9 @@ Three measurements, each after a warm-up, so zig's cache is hot and only the too
    `ziglink-cc`, then cargo-zigbuild's `zigcc-*.sh` wrapper;
 2. one link of a Rust hello-world, replaying the line rustc gave the linker: `zig cc` with
    ziglink's translation of it, then `ziglink`, then the wrapper;
+
+both also through a C program that does nothing but exec zig: the cost of having any program
+between the caller and zig, which no wrapper can go below;
 3. a whole `cargo build --release` of a crate with C, C++ and CMake code, from a clean target
    folder: `ziglink cargo build` against `cargo zigbuild`.
 
@@ -37,6 +40,10 @@ PER_CALL_LIMIT = 1.10  # ziglink against direct zig
 BUILD_LIMIT = 1.00  # ziglink cargo against cargo zigbuild
 
 HELLO_C = "int add(int a, int b) { return a + b; }\n"
+# The least any wrapper process can cost: exec the command it is given, nothing else.
+EXEC_SHIM_C = """#include <unistd.h>
+int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }
+"""
 # Saves rustc's link line, then links with ziglink as cargo asked.
 RECORDER = """#!/bin/sh
 printf '%s\\0' "$@" > "$BENCH_LINK_ARGS"
@@ -60,6 +67,8 @@ class Bench:
         self.work = work
         venv = work / "venv"
         base = {k: v for k, v in os.environ.items() if not k.startswith(("ZIGLINK_", "VIRTUAL"))}
+        # A fresh uv cache: one from an earlier run could serve an older wheel of the same name.
+        base["UV_CACHE_DIR"] = str(work / "uv-cache")
         run(["uv", "venv", "--quiet", venv], env=base)
         run(["uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
              "--no-index", "--find-links", wheelhouse, "ziglink", "cargo-zigbuild"],
@@ -78,6 +87,15 @@ class Bench:
         err = run(cmd, env={**env, "ZIGLINK_LOG": "1"}, cwd=cwd).stderr
         line = next(x for x in err.splitlines() if x.startswith("ziglink: zig from "))
         return shlex.split(line.split(": ", 2)[2])
+
+    def exec_shim(self, zig: str) -> str:
+        """A C program that only execs its arguments, built with zig itself: the floor for
+        any program that stands between cargo and zig."""
+        source = self.work / "exec-shim.c"
+        source.write_text(EXEC_SHIM_C)
+        shim = self.work / "exec-shim"
+        run([zig, "cc", "-O2", "-o", shim, source], env=self.env)
+        return str(shim)
 
     def zigbuild_wrapper(self) -> Path:
         """cargo-zigbuild's C compiler script for SPEC, written by a first `cargo zigbuild`."""
@@ -158,8 +176,10 @@ def main() -> int:
     cc_env = {**env, "TARGET": TRIPLE}
     ziglink_cc = [str(bench.bin / "ziglink-cc"), *cc_args]
     direct = bench.zig_line(ziglink_cc, cc_env, args.work)
+    shim = bench.exec_shim(direct[0])
     compile_variants = {
         "zig cc (direct)": direct,
+        "exec-only C shim": [shim, *direct],
         "ziglink-cc": ziglink_cc,
         "cargo-zigbuild wrapper": [str(wrapper), *cc_args],
     }
@@ -169,8 +189,10 @@ def main() -> int:
     # 2. Linking a Rust hello-world from rustc's own link line.
     link_line = bench.captured_link()
     ziglink_link = [str(bench.bin / "ziglink"), *link_line]
+    direct_link = bench.zig_line(ziglink_link, env, args.work)
     link_variants = {
-        "zig cc (direct)": bench.zig_line(ziglink_link, env, args.work),
+        "zig cc (direct)": direct_link,
+        "exec-only C shim": [shim, *direct_link],
         "ziglink": ziglink_link,
         "cargo-zigbuild wrapper": [str(wrapper), *link_line],
     }
@@ -208,6 +230,8 @@ def main() -> int:
         verdict = "met" if ratio <= PER_CALL_LIMIT else "NOT met"
         print(f"  {what}: ziglink / direct zig = {ratio:.3f}x "
               f"(target <= {PER_CALL_LIMIT}x: {verdict})")  # fmt: skip
+        above = (medians[name] - medians["exec-only C shim"]) * 1000
+        print(f"  {what}: ziglink costs {above:+.2f} ms over the exec-only C shim")
         print(f"  {what}: cargo-zigbuild / ziglink = "
               f"{medians['cargo-zigbuild wrapper'] / medians[name]:.2f}x")  # fmt: skip
     whole = build_medians["ziglink cargo build"] / build_medians["cargo zigbuild"]

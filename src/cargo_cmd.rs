@@ -1,9 +1,10 @@
 //! `ziglink cargo <subcommand> [--target T[.MAJOR.MINOR]]... [args]`: runs cargo with everything
 //! set up to link and compile each target through ziglink, a drop-in for `cargo zigbuild`.
 
+use crate::exit::ExitCode;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::Command;
 
 use crate::error::{Error, Result};
 use crate::settings::Settings;

@@ -1,7 +1,7 @@
 //! The command-line interface for people (as opposed to the linker interface for cargo).
 
+use crate::exit::ExitCode;
 use std::ffi::OsString;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 

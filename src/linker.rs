@@ -1,8 +1,8 @@
 //! Linker mode: cargo ran `ziglink <link line>`. A straight line from rustc's arguments to zig;
 //! every decision is made by the modules it calls.
 
+use crate::exit::ExitCode;
 use std::ffi::OsString;
-use std::process::ExitCode;
 
 use crate::error::{Error, Result};
 use crate::launch::{self, ZigCall};

@@ -1,3 +1,4 @@
-fn main() -> std::process::ExitCode {
-    ziglink::main_with(std::env::args_os().collect())
-}
+//! `ziglink`: see `ziglink::main_with`.
+#![cfg_attr(not(test), no_main)]
+
+ziglink::entry!(ziglink::main_with(std::env::args_os().collect()));

@@ -1,7 +1,7 @@
 //! `ziglink env` and `ziglink config`: what `ziglink cargo` sets up for each target, handed to
 //! the user to export or to write into a config file instead.
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 
 use crate::config_snippet::{self, Format};
 use crate::error::Result;

@@ -1,5 +1,4 @@
 //! `ziglink-cxx`: see `ziglink::tools`.
+#![cfg_attr(not(test), no_main)]
 
-fn main() -> std::process::ExitCode {
-    ziglink::tool_main(ziglink::tools::Tool::Cxx)
-}
+ziglink::entry!(ziglink::tool_main(ziglink::tools::Tool::Cxx));

@@ -4,7 +4,7 @@
 mod facts;
 mod report;
 
-use std::process::ExitCode;
+use crate::exit::ExitCode;
 
 pub use facts::Facts;
 pub use report::{findings, Finding, Severity};
