@@ -23,6 +23,7 @@ noisy neighbour slows every variant alike rather than one. It prints ratios, nev
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shlex
@@ -36,6 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRIPLE = "x86_64-unknown-linux-gnu"
 SPEC = f"{TRIPLE}.2.17"
+DIRECT = "zig cc (direct)"
+SHIM = "exec-only C shim"
+WRAPPER = "cargo-zigbuild wrapper"
 PER_CALL_LIMIT = 1.10  # ziglink against direct zig
 BUILD_LIMIT = 1.00  # ziglink cargo against cargo zigbuild
 
@@ -81,6 +85,10 @@ class Bench:
             # cargo-zigbuild keeps its wrapper scripts in the user cache: keep them in here.
             "XDG_CACHE_HOME": str(work / "cache"),
         }
+        for name in ("hello-bin", "hello-c"):
+            shutil.copytree(ROOT / "tests" / "fixtures" / name, work / name)
+        self.shim = self.exec_shim()
+        self.wrapper = self.zigbuild_wrapper()
 
     def zig_line(self, cmd: list[str], env: dict[str, str], cwd: Path) -> list[str]:
         """The zig command ziglink runs for `cmd`, from its ZIGLINK_LOG line."""
@@ -88,9 +96,11 @@ class Bench:
         line = next(x for x in err.splitlines() if x.startswith("ziglink: zig from "))
         return shlex.split(line.split(": ", 2)[2])
 
-    def exec_shim(self, zig: str) -> str:
+    def exec_shim(self) -> str:
         """A C program that only execs its arguments, built with zig itself: the floor for
         any program that stands between cargo and zig."""
+        doctor = run([self.bin / "ziglink", "doctor", "--json"], env=self.env).stdout
+        zig = json.loads(doctor)["zig"]["path"]
         source = self.work / "exec-shim.c"
         source.write_text(EXEC_SHIM_C)
         shim = self.work / "exec-shim"
@@ -146,6 +156,24 @@ def measure(variants: dict[str, list[str]], *, env, cwd, rounds: int) -> dict[st
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def per_call(
+    bench: Bench, what: str, tool: str, args: list[str], env: dict[str, str], rounds: int
+) -> dict[str, float]:
+    """One call of `tool` with `args`, against the zig command it runs (directly and through the
+    exec-only shim) and against cargo-zigbuild's wrapper given the same arguments."""
+    ours = [str(bench.bin / tool), *args]
+    direct = bench.zig_line(ours, env, bench.work)
+    variants = {
+        DIRECT: direct,
+        SHIM: [bench.shim, *direct],
+        tool: ours,
+        WRAPPER: [str(bench.wrapper), *args],
+    }
+    medians = measure(variants, env=env, cwd=bench.work, rounds=rounds)
+    report(f"{what}, median of {rounds}:", medians, DIRECT)
+    return medians
+
+
 def report(title: str, medians: dict[str, float], baseline: str) -> None:
     print(f"\n{title}")
     width = max(map(len, medians))
@@ -165,39 +193,15 @@ def main() -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     bench = Bench(args.work, args.wheelhouse.resolve())
-    for name in ("hello-bin", "hello-c"):
-        shutil.copytree(ROOT / "tests" / "fixtures" / name, args.work / name)
     env = bench.env
-    wrapper = bench.zigbuild_wrapper()
 
-    # 1. A tiny C compile.
+    # 1. A tiny C compile; 2. linking a Rust hello-world from rustc's own link line.
     (args.work / "hello.c").write_text(HELLO_C)
-    cc_args = ["-c", "hello.c", "-o", "hello.o"]
     cc_env = {**env, "TARGET": TRIPLE}
-    ziglink_cc = [str(bench.bin / "ziglink-cc"), *cc_args]
-    direct = bench.zig_line(ziglink_cc, cc_env, args.work)
-    shim = bench.exec_shim(direct[0])
-    compile_variants = {
-        "zig cc (direct)": direct,
-        "exec-only C shim": [shim, *direct],
-        "ziglink-cc": ziglink_cc,
-        "cargo-zigbuild wrapper": [str(wrapper), *cc_args],
-    }
-    compile_medians = measure(compile_variants, env=cc_env, cwd=args.work, rounds=args.rounds)
-    report(f"C compile, median of {args.rounds}:", compile_medians, "zig cc (direct)")
-
-    # 2. Linking a Rust hello-world from rustc's own link line.
-    link_line = bench.captured_link()
-    ziglink_link = [str(bench.bin / "ziglink"), *link_line]
-    direct_link = bench.zig_line(ziglink_link, env, args.work)
-    link_variants = {
-        "zig cc (direct)": direct_link,
-        "exec-only C shim": [shim, *direct_link],
-        "ziglink": ziglink_link,
-        "cargo-zigbuild wrapper": [str(wrapper), *link_line],
-    }
-    link_medians = measure(link_variants, env=env, cwd=args.work, rounds=args.rounds)
-    report(f"Rust link, median of {args.rounds}:", link_medians, "zig cc (direct)")
+    compile_medians = per_call(
+        bench, "C compile", "ziglink-cc", ["-c", "hello.c", "-o", "hello.o"], cc_env, args.rounds
+    )
+    link_medians = per_call(bench, "Rust link", "ziglink", bench.captured_link(), env, args.rounds)
 
     # 3. Whole builds from a clean target folder (zig's cache stays warm).
     crate = args.work / "hello-c"
@@ -226,14 +230,14 @@ def main() -> int:
     ours = {"C compile": (compile_medians, "ziglink-cc"), "Rust link": (link_medians, "ziglink")}
     print("\nratios")
     for what, (medians, name) in ours.items():
-        ratio = medians[name] / medians["zig cc (direct)"]
+        ratio = medians[name] / medians[DIRECT]
         verdict = "met" if ratio <= PER_CALL_LIMIT else "NOT met"
         print(f"  {what}: ziglink / direct zig = {ratio:.3f}x "
               f"(target <= {PER_CALL_LIMIT}x: {verdict})")  # fmt: skip
-        above = (medians[name] - medians["exec-only C shim"]) * 1000
+        above = (medians[name] - medians[SHIM]) * 1000
         print(f"  {what}: ziglink costs {above:+.2f} ms over the exec-only C shim")
         print(f"  {what}: cargo-zigbuild / ziglink = "
-              f"{medians['cargo-zigbuild wrapper'] / medians[name]:.2f}x")  # fmt: skip
+              f"{medians[WRAPPER] / medians[name]:.2f}x")  # fmt: skip
     whole = build_medians["ziglink cargo build"] / build_medians["cargo zigbuild"]
     verdict = "met" if whole <= BUILD_LIMIT else "NOT met"
     print(f"  whole build: ziglink cargo / cargo zigbuild = {whole:.3f}x "

@@ -1,12 +1,12 @@
 //! `ziglink cargo <subcommand> [--target T[.MAJOR.MINOR]]... [args]`: runs cargo with everything
 //! set up to link and compile each target through ziglink, a drop-in for `cargo zigbuild`.
 
-use crate::exit::ExitCode;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::settings::Settings;
 use crate::{bindgen, cargo_env, launch, path_env, run};
 

@@ -1,12 +1,12 @@
 //! The command-line interface for people (as opposed to the linker interface for cargo).
 
-use crate::exit::ExitCode;
 use std::ffi::OsString;
 
 use clap::{Parser, Subcommand};
 
 use crate::config_snippet::Format;
 use crate::error::Result;
+use crate::exit::ExitCode;
 use crate::shell_env::Shell;
 use crate::target::TARGETS;
 

@@ -1,13 +1,13 @@
 //! Handing a translated command line to zig, the one step the linker and the C tools share:
 //! find zig, log, and exec, going through a response file when the line came in one.
 
-use crate::exit::ExitCode;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::settings::Settings;
 use crate::{cache, response, run, zig};
 

@@ -33,10 +33,10 @@ use std::ffi::OsString;
 
 use crate::exit::ExitCode;
 
-/// Defines an executable's C `main`, for a binary marked `#![cfg_attr(not(test), no_main)]`. Skipping std's own
-/// start-up (its stack-overflow handler reads /proc/self/maps and maps an alternate signal
-/// stack) saves about 75 µs a call, measurable on a tiny compile (see bench/bench.py). std still
-/// gets argv and the environment from glibc.
+/// Defines an executable's C `main`, for a binary marked `#![cfg_attr(not(test), no_main)]`.
+/// Skipping std's own start-up (its stack-overflow handler reads /proc/self/maps and maps an
+/// alternate signal stack) saves about 75 µs a call, measurable on a tiny compile (see
+/// bench/bench.py). std still gets argv and the environment from glibc.
 #[macro_export]
 macro_rules! entry {
     ($body:expr) => {

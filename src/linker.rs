@@ -1,10 +1,10 @@
 //! Linker mode: cargo ran `ziglink <link line>`. A straight line from rustc's arguments to zig;
 //! every decision is made by the modules it calls.
 
-use crate::exit::ExitCode;
 use std::ffi::OsString;
 
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
 use crate::{infer, response, rules};

@@ -1,12 +1,12 @@
 //! Handing the translated command to zig: exec where possible so zig's exit status, signals
 //! and output are its own; spawn and wait only when a temporary file has to be removed after.
 
-use crate::exit::ExitCode;
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::shell;
 
 /// Replaces this process with `cmd`. Returns only if that failed.

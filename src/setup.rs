@@ -1,10 +1,9 @@
 //! `ziglink env` and `ziglink config`: what `ziglink cargo` sets up for each target, handed to
 //! the user to export or to write into a config file instead.
 
-use crate::exit::ExitCode;
-
 use crate::config_snippet::{self, Format};
 use crate::error::Result;
+use crate::exit::ExitCode;
 use crate::settings::Settings;
 use crate::shell_env::{self, Export, Shell};
 use crate::{bindgen, cargo_env, launch, path_env};

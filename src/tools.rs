@@ -2,11 +2,11 @@
 //! cmake and autotools need a single program path per tool, not `zig cc` with a space in it.
 //! The compilers apply the same target table and rules as the linker; nothing is generated.
 
-use crate::exit::ExitCode;
 use std::ffi::OsString;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
 use crate::{infer, response, rules};
