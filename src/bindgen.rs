@@ -8,7 +8,21 @@ use std::process::Stdio;
 
 use crate::settings::Settings;
 use crate::target::Target;
-use crate::{launch, shell};
+use crate::{cargo_env, launch, shell};
+
+/// `BINDGEN_EXTRA_CLANG_ARGS_<target>` for each target zig could describe, after whatever the
+/// user already set: what `ziglink cargo` and `ziglink env --bindgen` export.
+pub fn env_vars(zig: &Path, targets: &[Target], settings: &Settings) -> Vec<(String, String)> {
+    targets
+        .iter()
+        .filter_map(|target| {
+            let args = clang_args(zig, target, settings)?;
+            Some(cargo_env::bindgen_args(target, &args, |n| {
+                std::env::var(n).ok()
+            }))
+        })
+        .collect()
+}
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>`'s value for `target`, or `None` if zig could not say.
 pub fn clang_args(zig: &Path, target: &Target, settings: &Settings) -> Option<String> {

@@ -35,6 +35,48 @@ pub fn replacement(
     Some(temp_dir.join(format!("ziglink-zig-cache-{uid}")))
 }
 
+/// Where zig's cache is for this process, and why there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `ZIG_GLOBAL_CACHE_DIR`, always respected.
+    UserSet(PathBuf),
+    /// zig's own default, which is writable.
+    Default(PathBuf),
+    /// ziglink's replacement for an unwritable default: zig must be pointed at it.
+    Fallback(PathBuf),
+    /// Neither `ZIG_GLOBAL_CACHE_DIR` nor HOME says where it is.
+    Unknown,
+}
+
+impl Location {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Location::UserSet(p) | Location::Default(p) | Location::Fallback(p) => Some(p),
+            Location::Unknown => None,
+        }
+    }
+}
+
+/// The location zig's cache has under this process's environment: what the launcher gives zig
+/// and what `ziglink doctor` reports.
+pub fn for_this_process() -> Location {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = var(ZIG_CACHE_VAR) {
+        return Location::UserSet(dir);
+    }
+    let Some(default) = zig_default(&var) else {
+        return Location::Unknown;
+    };
+    match replacement(&default, &is_writable, &std::env::temp_dir(), current_uid()) {
+        Some(fallback) => Location::Fallback(fallback),
+        None => Location::Default(default),
+    }
+}
+
 #[cfg(unix)]
 pub fn is_writable(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;

@@ -62,12 +62,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo.args(&split.args);
     cargo.envs(cargo_env::for_targets(&targets));
-    for target in &targets {
-        if let Some(args) = bindgen::clang_args(&zig.path, target, &settings) {
-            let (name, value) = cargo_env::bindgen_args(target, &args, |n| std::env::var(n).ok());
-            cargo.env(name, value);
-        }
-    }
+    cargo.envs(bindgen::env_vars(&zig.path, &targets, &settings));
     if let Some(path) = path_env::with_own_dir() {
         cargo.env("PATH", path);
     }

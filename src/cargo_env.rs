@@ -31,14 +31,8 @@ pub fn build_env(target: &Target) -> Vec<(String, String)> {
     let mut vars: Vec<(String, String)> = Tool::ALL
         .iter()
         .map(|tool| {
-            let prefix = match tool {
-                Tool::Cc => "CC",
-                Tool::Cxx => "CXX",
-                Tool::Ar => "AR",
-                Tool::Ranlib => "RANLIB",
-            };
             (
-                format!("{prefix}_{}", lower(triple)),
+                format!("{}_{}", tool.env_prefix(), lower(triple)),
                 tool.program().to_string(),
             )
         })

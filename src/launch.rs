@@ -54,16 +54,7 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
 pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Command {
     let mut cmd = Command::new(zig);
     cmd.args(args);
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let replacement = cache::zig_default(&var).and_then(|default| {
-        let temp = std::env::temp_dir();
-        cache::replacement(&default, &cache::is_writable, &temp, cache::current_uid())
-    });
-    if let Some(dir) = replacement {
+    if let cache::Location::Fallback(dir) = cache::for_this_process() {
         if settings.log {
             eprintln!(
                 "ziglink: zig's default cache is not writable; using {}",

@@ -23,11 +23,15 @@ pub fn dir_to_prepend(own_dir: &Path, resolved: Option<&Path>) -> Option<PathBuf
     (resolved_dir != Some(own_dir)).then(|| own_dir.to_path_buf())
 }
 
+/// ziglink's own directory when `path_var` needs it in front, or `None`.
+pub fn own_dir_to_prepend(path_var: &OsStr) -> Option<PathBuf> {
+    dir_to_prepend(&own_dir()?, resolve_ziglink(Some(path_var)).as_deref())
+}
+
 /// This process's PATH with ziglink's directory in front, or `None` when it needs none.
 pub fn with_own_dir() -> Option<OsString> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let dir = dir_to_prepend(&own_dir()?, resolve_ziglink(Some(&path)).as_deref())?;
-    prepend(&dir, &path)
+    prepend(&own_dir_to_prepend(&path)?, &path)
 }
 
 /// `dir` followed by the directories of `path_var`.

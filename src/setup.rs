@@ -21,22 +21,18 @@ pub fn env(request: &EnvRequest) -> Result<ExitCode> {
     let targets = settings.resolve_targets(&request.targets)?;
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut exports = Vec::new();
-    if let Some(dir) = path_env::own_dir().and_then(|own| {
-        path_env::dir_to_prepend(&own, path_env::resolve_ziglink(Some(&path)).as_deref())
-    }) {
+    if let Some(dir) = path_env::own_dir_to_prepend(&path) {
         exports.push(Export::PrependPath(dir.to_string_lossy().into_owned()));
     }
     let set = |(name, value)| Export::Set { name, value };
     exports.extend(cargo_env::for_targets(&targets).into_iter().map(set));
     if request.bindgen {
         let zig = launch::find_zig(&settings, None)?;
-        for target in &targets {
-            if let Some(args) = bindgen::clang_args(&zig.path, target, &settings) {
-                exports.push(set(cargo_env::bindgen_args(target, &args, |n| {
-                    std::env::var(n).ok()
-                })));
-            }
-        }
+        exports.extend(
+            bindgen::env_vars(&zig.path, &targets, &settings)
+                .into_iter()
+                .map(set),
+        );
     }
     print!(
         "{}",

@@ -32,6 +32,16 @@ impl Tool {
         }
     }
 
+    /// The prefix of cc-rs's per-target variable for this tool: `CC` in `CC_<target>`.
+    pub fn env_prefix(self) -> &'static str {
+        match self {
+            Tool::Cc => "CC",
+            Tool::Cxx => "CXX",
+            Tool::Ar => "AR",
+            Tool::Ranlib => "RANLIB",
+        }
+    }
+
     fn driver(self) -> &'static str {
         match self {
             Tool::Cc => "cc",

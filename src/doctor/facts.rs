@@ -91,28 +91,14 @@ fn zig(settings: &Settings) -> Result<ZigFacts, String> {
 }
 
 fn zig_cache() -> CacheFacts {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
+    let location = cache::for_this_process();
+    let chosen_by = match location {
+        cache::Location::UserSet(_) => cache::ZIG_CACHE_VAR,
+        cache::Location::Default(_) => "zig's default",
+        cache::Location::Fallback(_) => "ziglink's fallback, as zig's default is not writable",
+        cache::Location::Unknown => "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
     };
-    let (path, chosen_by) = match (var(cache::ZIG_CACHE_VAR), cache::zig_default(&var)) {
-        (Some(dir), _) => (Some(dir), cache::ZIG_CACHE_VAR),
-        (None, Some(default)) => {
-            let temp = std::env::temp_dir();
-            match cache::replacement(&default, &cache::is_writable, &temp, cache::current_uid()) {
-                Some(fallback) => (
-                    Some(fallback),
-                    "ziglink's fallback, as zig's default is not writable",
-                ),
-                None => (Some(default), "zig's default"),
-            }
-        }
-        (None, None) => (
-            None,
-            "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
-        ),
-    };
+    let path = location.path().map(Path::to_path_buf);
     // A real write, not access(2): root passes every permission check, even where no file
     // can be created. zig creates missing folders, so the deepest existing one is what counts.
     let writable = path

@@ -19,6 +19,15 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
@@ -210,11 +219,7 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
         line("no problems found".to_string());
     }
     for finding in findings {
-        let label = match finding.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        line(format!("{label}: {}", finding.problem));
+        line(format!("{}: {}", finding.severity.label(), finding.problem));
         line(format!("  fix: {}", finding.fix));
     }
     out
@@ -247,12 +252,8 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
         ])
     });
     let problems = findings.iter().map(|f| {
-        let severity = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         json::object([
-            ("severity", json::string(severity)),
+            ("severity", json::string(f.severity.label())),
             ("problem", json::string(&f.problem)),
             ("fix", json::string(&f.fix)),
         ])
