@@ -20,6 +20,37 @@ pub enum Error {
         floor: String,
     },
 
+    #[error(
+        "glibc {requested} is newer than any the zig at `{}` can link against (its newest is \
+         {newest}); ask for {newest} or older, or use a newer zig",
+        zig.display()
+    )]
+    GlibcAboveNewest {
+        requested: String,
+        newest: String,
+        zig: PathBuf,
+    },
+
+    #[error(
+        "`{}` needs {} from {} ({}), above the glibc floor {floor} for {target}{}; link only \
+         libraries built for glibc {floor}, raise the floor, or set ZIGLINK_GLIBC_CHECK=0 to \
+         skip this check",
+        output.display(),
+        violation.symbol.as_deref().map_or_else(|| "a symbol".to_string(), |s| format!("`{s}`")),
+        violation.library,
+        violation.version,
+        match violation.others { 0 => String::new(), 1 => " (and 1 more symbol)".into(), n => format!(" (and {n} more symbols)") }
+    )]
+    GlibcAboveFloor {
+        output: PathBuf,
+        floor: String,
+        target: &'static str,
+        violation: crate::glibc_check::Violation,
+    },
+
+    #[error("cannot check the glibc versions `{}` needs: {reason}", output.display())]
+    CheckUnreadable { output: PathBuf, reason: String },
+
     #[error("target `{0}` takes no glibc version suffix (it is not a glibc target)")]
     SuffixNotAllowed(String),
 

@@ -8,10 +8,13 @@ pub mod cargo_cmd;
 pub mod cargo_env;
 pub mod cli;
 pub mod config_snippet;
+pub mod cpu;
 pub mod doctor;
+pub mod elf_versions;
 pub mod error;
 pub mod exit;
 pub mod glibc;
+pub mod glibc_check;
 pub mod infer;
 pub mod json;
 pub mod launch;
@@ -28,6 +31,7 @@ pub mod shell_env;
 pub mod target;
 pub mod tools;
 pub mod zig;
+pub mod zig_glibc;
 
 use std::ffi::OsString;
 

@@ -20,7 +20,7 @@ pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
     let call = ZigCall {
         driver: "cc",
-        lead: rules::target_args(&target),
+        lead: rules::lead_args(&rules::target_lead(&target)),
         args: translation.args,
         response_dir: expanded.first_file_dir,
     };

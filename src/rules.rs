@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use crate::cpu;
 use crate::error::{Error, Result};
 use crate::osbytes::{as_bytes, from_bytes};
 use crate::target::Target;
@@ -27,7 +28,7 @@ pub enum Action {
     /// Drop it and the argument after it (two-argument options).
     DropWithNext,
     /// Replace it with the arguments the function returns.
-    Rewrite(fn(&[u8]) -> Vec<Vec<u8>>),
+    Rewrite(fn(&[u8], &Target) -> Vec<Vec<u8>>),
     /// Stop: zig would not do what the argument asks, and saying so beats a wrong artifact.
     Refuse,
 }
@@ -69,6 +70,22 @@ fn x86(target: &Target) -> bool {
     matches!(target.zig_arch(), "x86" | "x86_64")
 }
 
+/// The target runs on another kind of machine than the one ziglink runs on. An x86_64 CPU
+/// runs x86 code, so the two count as one.
+fn foreign_arch(target: &Target) -> bool {
+    let machine = |arch: &'static str| if arch == "x86" { "x86_64" } else { arch };
+    crate::target::lookup(crate::target::host_triple()).is_none_or(|host| {
+        let host_arch = host.zig.split('-').next().unwrap_or_default();
+        machine(host_arch) != machine(target.zig_arch())
+    })
+}
+
+/// A prebuilt GNU C++ runtime on the line: `libstdc++.a` or `libstdc++.so[.6]`, as a path.
+fn is_gnu_libstdcxx(arg: &[u8]) -> bool {
+    let name = arg.rsplit(|&b| b == b'/').next().unwrap_or(arg);
+    name == b"libstdc++.a" || name.starts_with(b"libstdc++.so")
+}
+
 fn not_aarch64(target: &Target) -> bool {
     !aarch64(target)
 }
@@ -101,6 +118,22 @@ fn prefixed(prefix: &str, rest: &[u8]) -> Vec<u8> {
 
 /// The rules, checked in order; the first that matches an argument decides it.
 pub static RULES: &[Rule] = &[
+    Rule {
+        name: "native-cpu",
+        reason: "`native` means the CPU of this build machine, which is another architecture \
+                 than the target's; name the target's CPU (e.g. -C target-cpu=neoverse-n1) or drop it",
+        applies: foreign_arch,
+        matches: Match::Test(cpu::is_native_request),
+        action: Action::Refuse,
+    },
+    Rule {
+        name: "gnu-libstdcxx",
+        reason: "zig's C++ runtime is LLVM's libc++, so GNU's libstdc++ would be a second C++ \
+                 runtime in one binary; build the C++ code with ziglink-cxx and let zig add libc++",
+        applies: any_target,
+        matches: Match::Test(is_gnu_libstdcxx),
+        action: Action::Refuse,
+    },
     Rule {
         name: "static-glibc",
         reason: "zig links glibc only dynamically and would quietly drop the request; \
@@ -137,7 +170,7 @@ pub static RULES: &[Rule] = &[
         reason: "zig ships no libgcc_s; its libunwind provides the _Unwind_* functions",
         applies: any_target,
         matches: Match::Exact("-lgcc_s"),
-        action: Action::Rewrite(|_| vec![b"-lunwind".to_vec()]),
+        action: Action::Rewrite(|_, _| vec![b"-lunwind".to_vec()]),
     },
     Rule {
         name: "clang-target",
@@ -153,14 +186,14 @@ pub static RULES: &[Rule] = &[
         matches: Match::Test(|a| {
             a.len() > 2 && a.starts_with(b"-e") && !a.starts_with(b"-export")
         }),
-        action: Action::Rewrite(|a| vec![prefixed("-Wl,--entry=", &a[2..])]),
+        action: Action::Rewrite(|a, _| vec![prefixed("-Wl,--entry=", &a[2..])]),
     },
     Rule {
         name: "undefined-long",
         reason: "zig rejects -Wl,--undefined=<sym> (cargo-auditable passes it); -u is the same",
         applies: any_target,
         matches: Match::Prefix("-Wl,--undefined="),
-        action: Action::Rewrite(|a| vec![prefixed("-Wl,-u,", &strip(a, "-Wl,--undefined="))]),
+        action: Action::Rewrite(|a, _| vec![prefixed("-Wl,-u,", &strip(a, "-Wl,--undefined="))]),
     },
     Rule {
         name: "nostart-stop-gc",
@@ -256,28 +289,28 @@ pub static RULES: &[Rule] = &[
         reason: "zig takes an aarch64 arch as -mcpu=generic+v8_2a+<llvm features>, not gcc's spelling",
         applies: aarch64,
         matches: Match::Prefix("-march=armv"),
-        action: Action::Rewrite(|a| aarch64_cpu_args(&lossy(&a[7..]), true)),
+        action: Action::Rewrite(|a, _| aarch64_cpu_args(&lossy(&a[7..]), true)),
     },
     Rule {
         name: "aarch64-mcpu",
         reason: "zig spells aarch64 CPUs and features the LLVM way (cortex_a72+crc, -X for +noX)",
         applies: aarch64,
         matches: Match::Prefix("-mcpu="),
-        action: Action::Rewrite(|a| aarch64_cpu_args(&lossy(&a[6..]), false)),
+        action: Action::Rewrite(|a, _| aarch64_cpu_args(&lossy(&a[6..]), false)),
     },
     Rule {
         name: "x86-march",
         reason: "zig spells x86 CPU names with underscores (x86_64_v3, not x86-64-v3)",
         applies: x86,
         matches: Match::Prefix("-march="),
-        action: Action::Rewrite(|a| vec![format!("-march={}", zig_cpu_name(&lossy(&a[7..]))).into_bytes()]),
+        action: Action::Rewrite(|a, t| vec![format!("-march={}", cpu::zig_name(t.zig_arch(), &lossy(&a[7..]))).into_bytes()]),
     },
     Rule {
         name: "cpu-name",
         reason: "zig spells CPU names with underscores and its own powerpc names (pwr9, ppc64)",
         applies: not_aarch64,
         matches: Match::Prefix("-mcpu="),
-        action: Action::Rewrite(|a| vec![format!("-mcpu={}", zig_cpu_name(&lossy(&a[6..]))).into_bytes()]),
+        action: Action::Rewrite(|a, t| vec![format!("-mcpu={}", cpu::zig_name(t.zig_arch(), &lossy(&a[6..]))).into_bytes()]),
     },
     Rule {
         name: "mtune",
@@ -291,24 +324,9 @@ pub static RULES: &[Rule] = &[
         reason: "gcc forwards a non-option -Wl, value as an input file; zig calls it an unsupported linker arg",
         applies: any_target,
         matches: Match::PrefixedFile("-Wl,"),
-        action: Action::Rewrite(|a| vec![strip(a, "-Wl,")]),
+        action: Action::Rewrite(|a, _| vec![strip(a, "-Wl,")]),
     },
 ];
-
-/// gcc/LLVM CPU names as zig spells them: `-` becomes `_`, and IBM's powerpc names shorten.
-fn zig_cpu_name(name: &str) -> String {
-    let name = name.replace('-', "_");
-    if let Some(n) = name
-        .strip_prefix("power")
-        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return format!("pwr{n}");
-    }
-    if let Some(n) = name.strip_prefix("powerpc") {
-        return format!("ppc{n}");
-    }
-    name
-}
 
 /// gcc's aarch64 feature names that LLVM (and so zig) spells differently.
 const AARCH64_FEATURES: &[(&str, &str)] = &[
@@ -332,7 +350,7 @@ fn aarch64_cpu_args(spec: &str, from_march: bool) -> Vec<Vec<u8>> {
     let base = parts.next().unwrap_or_default();
     let mut cpu = match base.strip_prefix("armv").and_then(|v| v.strip_suffix("-a")) {
         Some(version) => format!("generic+v{}a", version.replace('.', "_")),
-        None => zig_cpu_name(base),
+        None => cpu::zig_name("aarch64", base),
     };
     let mut crypto = false;
     for feature in parts.filter(|f| !f.is_empty()) {
@@ -360,6 +378,7 @@ fn aarch64_cpu_args(spec: &str, from_march: bool) -> Vec<Vec<u8>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub rule: &'static str,
+    pub reason: &'static str,
     pub removed: Vec<OsString>,
     pub added: Vec<OsString>,
 }
@@ -407,7 +426,7 @@ pub fn translate(
                 removed.extend(iter.next().cloned());
                 Vec::new()
             }
-            Action::Rewrite(f) => f(bytes).into_iter().map(from_bytes).collect(),
+            Action::Rewrite(f) => f(bytes, target).into_iter().map(from_bytes).collect(),
             Action::Refuse => {
                 return Err(Error::Refused {
                     arg: arg.to_string_lossy().into_owned(),
@@ -419,6 +438,7 @@ pub fn translate(
         out.args.extend(added.iter().cloned());
         out.changes.push(Change {
             rule: rule.name,
+            reason: rule.reason,
             removed,
             added,
         });
@@ -426,16 +446,50 @@ pub fn translate(
     Ok(out)
 }
 
-/// What ziglink puts in front of every zig cc line for `target`: `-target` and the CPU.
-pub fn target_args(target: &Target) -> Vec<OsString> {
-    let mut args = vec![
-        OsString::from("-target"),
-        OsString::from(target.zig_target()),
-    ];
+/// Arguments ziglink puts in front of a line, with why, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub rule: &'static str,
+    pub reason: &'static str,
+    pub args: Vec<OsString>,
+}
+
+/// What goes in front of every zig cc line for `target`: `-target` and, where rustc's
+/// baseline CPU differs from zig's default for the arch, `-mcpu`.
+pub fn target_lead(target: &Target) -> Vec<Added> {
+    let mut lead = vec![Added {
+        rule: "target",
+        reason: "zig's name for the Rust target, with the glibc floor to link against",
+        args: vec![
+            OsString::from("-target"),
+            OsString::from(target.zig_target()),
+        ],
+    }];
     if let Some(cpu) = target.spec.cpu {
-        args.push(OsString::from(format!("-mcpu={cpu}")));
+        lead.push(Added {
+            rule: "baseline-cpu",
+            reason: "rustc's baseline CPU for this target, which is not zig's default for the arch",
+            args: vec![OsString::from(format!("-mcpu={cpu}"))],
+        });
     }
-    args
+    lead
+}
+
+/// What goes in front of a C or C++ compile: the target's lead, and no sanitizers.
+pub fn compile_lead(target: &Target) -> Vec<Added> {
+    let mut lead = target_lead(target);
+    lead.push(Added {
+        rule: "no-sanitize",
+        reason: "zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not; \
+                 code written for them must behave the same (a later -fsanitize still wins)",
+        args: vec![OsString::from("-fno-sanitize=all")],
+    });
+    lead
+}
+
+/// The arguments of `lead`, in order.
+pub fn lead_args(lead: &[Added]) -> Vec<OsString> {
+    lead.iter().flat_map(|a| a.args.iter().cloned()).collect()
 }
 
 #[cfg(test)]
@@ -697,6 +751,58 @@ mod tests {
         }
     }
 
+    fn refusal(target: &str, args: &[&str]) -> Option<String> {
+        let target = Target::resolve(target, None).unwrap();
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        translate(&args, &target, &|_| false)
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    /// Rule "native-cpu".
+    #[test]
+    fn native_cpu_is_refused_only_for_another_architecture() {
+        // The tests run on the x86_64 hosts this project builds on.
+        let foreign = [A64, ARM, RV, PPC, "s390x-unknown-linux-gnu"];
+        for flag in ["-march=native", "-mcpu=native", "-mtune=native"] {
+            for target in foreign {
+                let error = refusal(target, &["-O2", flag]).unwrap_or_default();
+                assert!(
+                    error.starts_with(&format!("`{flag}` cannot be honoured for {target}")),
+                    "{target} {flag}: {error}"
+                );
+                assert!(error.contains("CPU of this build machine"), "{error}");
+            }
+            for target in [GNU, MUSL, I686] {
+                assert_eq!(refusal(target, &[flag]), None, "{target} {flag}");
+            }
+        }
+        let (args, rules) = run_for(GNU, &["-march=native"]);
+        assert_eq!(
+            (args, rules),
+            (vec!["-march=native".to_string()], vec!["x86-march"])
+        );
+        let (args, _) = run_for(GNU, &["-march=generic"]);
+        assert_eq!(args, ["-march=x86_64"]);
+    }
+
+    /// Rule "gnu-libstdcxx".
+    #[test]
+    fn gnu_libstdcxx_is_refused() {
+        for arg in [
+            "/usr/lib/gcc/x86_64-linux-gnu/12/libstdc++.a",
+            "libstdc++.so.6",
+        ] {
+            let error = refusal(GNU, &["a.o", arg]).unwrap_or_default();
+            assert!(error.contains("libc++"), "{arg}: {error}");
+        }
+        let rule = RULES.iter().find(|r| r.name == "gnu-libstdcxx").unwrap();
+        assert!(matches!(rule.action, Action::Refuse));
+        for arg in ["-lstdc++", "-lc++", "/x/libstdc++fs.a", "libc++.a"] {
+            assert_eq!(refusal(GNU, &[arg]), None, "{arg}");
+        }
+    }
+
     #[test]
     fn keeps_what_zig_understands() {
         let kept = [
@@ -741,14 +847,19 @@ mod tests {
     fn zig_args_lead_with_target_and_cpu() {
         let arm = Target::resolve("armv7-unknown-linux-gnueabihf.2.28", None).unwrap();
         assert_eq!(
-            target_args(&arm),
+            lead_args(&target_lead(&arm)),
             [
                 "-target",
                 "arm-linux-gnueabihf.2.28",
                 "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
             ]
         );
-        assert_eq!(target_args(&host()), ["-target", "x86_64-linux-gnu.2.17"]);
+        assert_eq!(
+            lead_args(&target_lead(&host())),
+            ["-target", "x86_64-linux-gnu.2.17"]
+        );
+        let compile = lead_args(&compile_lead(&host()));
+        assert_eq!(compile.last().unwrap(), "-fno-sanitize=all");
     }
 
     #[cfg(unix)]

@@ -81,13 +81,9 @@ pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<Ex
                 .ok_or(Error::CannotInferCompileTarget)?;
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
-            // zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not;
-            // C code written for them must behave the same here. A later -fsanitize wins.
-            let mut lead = rules::target_args(&target);
-            lead.push(OsString::from("-fno-sanitize=all"));
             ZigCall {
                 driver: tool.driver(),
-                lead,
+                lead: rules::lead_args(&rules::compile_lead(&target)),
                 args: translation.args,
                 response_dir: expanded.first_file_dir,
             }
