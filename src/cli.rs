@@ -39,7 +39,9 @@ Environment:
   ZIGLINK_GLIBC_<TRIPLE>  the same for one target, e.g. ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU
   ZIGLINK_TARGET          Rust target for every call, instead of the one read from the arguments
   ZIGLINK_ZIG             zig executable (default: the ziglang package beside ziglink, then PATH)
-  ZIGLINK_LOG             set to 1 to print each zig command before it runs";
+  ZIGLINK_LOG             set to 1 to print each zig command before it runs
+  ZIGLINK_EXPLAIN         1: explain each call (rule, reason) on stderr; a path: append there
+  ZIGLINK_GLIBC_CHECK     0: skip the check that a linked file needs no glibc above the floor";
 
 #[derive(Debug, Parser)]
 #[command(name = "ziglink", version, about = ABOUT, after_help = AFTER_HELP)]
@@ -113,6 +115,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show what ziglink would run for a link or compile line, and which rule changed what.
+    ///
+    /// Nothing is run. Each argument ziglink adds, drops or replaces is listed with the rule's
+    /// name and reason; linker options no rule handles and zig is not known to accept are
+    /// flagged. Set ZIGLINK_EXPLAIN=1 (or a file path) to get the same for every call of a
+    /// real build.
+    #[command(after_help = "Examples:\n  \
+                      ziglink explain -- -m64 /tmp/a.o -fuse-ld=lld -lgcc_s -o hello \\\n    \
+                      -L /r/lib/rustlib/x86_64-unknown-linux-gnu/lib\n  \
+                      ziglink explain --target aarch64-unknown-linux-gnu -- @linker-arguments\n  \
+                      ziglink explain --tool cc --target aarch64-unknown-linux-gnu -- -march=armv8.2-a -c x.c\n  \
+                      ZIGLINK_EXPLAIN=/tmp/explain.log cargo build")]
+    Explain {
+        /// Rust target (default: read from the line, as the linker and the compilers do).
+        #[arg(long, short = 't', value_name = "TRIPLE[.GLIBC]")]
+        target: Option<String>,
+        /// Which program the line is for.
+        #[arg(long, value_enum, default_value = "link")]
+        tool: crate::explain_cmd::LineKind,
+        /// The line's arguments (after `--`), or `@file` with them.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1.., required = true)]
+        args: Vec<OsString>,
+    },
     /// List the supported Rust targets and the zig target each links as.
     Targets,
 }
@@ -124,6 +149,7 @@ pub const CLI_WORDS: &[&str] = &[
     "config",
     "doctor",
     "env",
+    "explain",
     "targets",
     "help",
     "--help",
@@ -167,6 +193,9 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
         }
         Some(Command::Config { targets, format }) => return crate::setup::config(&targets, format),
         Some(Command::Doctor { json }) => return Ok(crate::doctor::run(json)),
+        Some(Command::Explain { target, tool, args }) => {
+            return crate::explain_cmd::run(target, tool, &args)
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -45,7 +45,7 @@ pub enum Error {
         output: PathBuf,
         floor: String,
         target: &'static str,
-        violation: crate::glibc_check::Violation,
+        violation: Box<crate::glibc_check::Violation>,
     },
 
     #[error("cannot check the glibc versions `{}` needs: {reason}", output.display())]
@@ -97,6 +97,12 @@ pub enum Error {
         target: &'static str,
         reason: &'static str,
     },
+
+    #[error(
+        "rustflags ask for -C target-cpu=native, but {target} is another architecture than this \
+         machine; name the target's CPU (e.g. -C target-cpu=neoverse-n1) or drop it for this target"
+    )]
+    NativeCpu { target: &'static str },
 
     #[error("cannot run cargo at `{path}`: {source}")]
     CargoStart {

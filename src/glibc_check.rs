@@ -68,7 +68,7 @@ pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result
             output: output.to_path_buf(),
             floor: floor.to_string(),
             target,
-            violation,
+            violation: Box::new(violation),
         }),
     }
 }

@@ -29,6 +29,20 @@ pub fn compile_target(args: &[OsString]) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The file a link writes: `-o <path>` or `-o<path>`; the last one wins, as in gcc.
+pub fn output_path(args: &[OsString]) -> Option<std::path::PathBuf> {
+    let mut found = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "-o" {
+            found = iter.next().cloned();
+        } else if let Some(glued) = as_bytes(arg).strip_prefix(b"-o") {
+            found = Some(crate::osbytes::from_bytes(glued.to_vec()));
+        }
+    }
+    found.map(std::path::PathBuf::from)
+}
+
 /// `.../rustlib/<triple>/lib...`: the component after `rustlib`, when a `lib` follows it.
 fn triple_after_rustlib(arg: &[u8]) -> Option<String> {
     let components: Vec<&[u8]> = arg.split(|&b| b == b'/' || b == b'\\').collect();
@@ -52,6 +66,26 @@ fn known_triple_component(arg: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_output_file() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["a.o", "-o", "/t/hello", "-lc"], Some("/t/hello")),
+            (&["-o/t/x.so"], Some("/t/x.so")),
+            (&["-o", "first", "-o", "second"], Some("second")),
+            (&["a.o", "-o"], None),
+            (&["a.o", "-lc"], None),
+        ];
+        for (args, expected) in cases {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let got = output_path(&args);
+            assert_eq!(
+                got.as_deref(),
+                expected.map(std::path::Path::new),
+                "{args:?}"
+            );
+        }
+    }
 
     fn infer(args: &[&str]) -> Option<String> {
         rust_target(&args.iter().map(OsString::from).collect::<Vec<_>>())

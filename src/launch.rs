@@ -1,5 +1,6 @@
 //! Handing a translated command line to zig, the one step the linker and the C tools share:
-//! find zig, log, and exec, going through a response file when the line came in one.
+//! find zig, log or explain, and exec, going through a response file when the line came in
+//! one. A link with a glibc floor to check, or a call being explained, waits for zig instead.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -8,27 +9,43 @@ use std::process::Command;
 
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::explain::{self, Explanation};
+use crate::glibc::Glibc;
+use crate::rules::{Added, Change};
 use crate::settings::Settings;
-use crate::{cache, response, run, zig};
+use crate::target::Target;
+use crate::{cache, glibc_check, linker_options, response, run, zig, zig_glibc};
 
-/// What to run: `zig <driver> <lead...> <args...>`.
+/// What to run: `zig <driver> <lead...> <args...>`, and what to do around it.
 pub struct ZigCall {
     /// `cc`, `c++`, `ar` or `ranlib`.
     pub driver: &'static str,
-    /// Arguments ziglink adds in front (`-target`, `-mcpu`).
-    pub lead: Vec<OsString>,
+    /// What the call is, for explanations: `link`, `C compile`, ...
+    pub what: &'static str,
+    /// The target, for the compilers and the linker.
+    pub target: Option<Target>,
+    /// Arguments ziglink adds in front (`-target`, `-mcpu`), with why.
+    pub lead: Vec<Added>,
     /// The caller's arguments, translated.
     pub args: Vec<OsString>,
+    /// What the rules changed on the way.
+    pub changes: Vec<Change>,
     /// Where the caller's response file was, when the line came in one.
     pub response_dir: Option<PathBuf>,
+    /// The file the call writes and the glibc floor it must keep to, checked after zig.
+    pub check: Option<(PathBuf, Glibc)>,
 }
 
 pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Result<ExitCode> {
     let zig = find_zig(settings, argv0)?;
-    let mut zig_args = Vec::with_capacity(call.lead.len() + call.args.len() + 1);
+    if let Some(target) = &call.target {
+        zig_glibc::check_requested(target, &zig.path)?;
+    }
+    let mut zig_args = Vec::with_capacity(call.lead.len() + call.args.len() + 2);
     zig_args.push(OsString::from(call.driver));
-    zig_args.extend(call.lead);
+    zig_args.extend(crate::rules::lead_args(&call.lead));
     // A line that needed a response file still does, written in the dialect zig reads.
+    let mut response = None;
     if let Some(dir) = &call.response_dir {
         match response::write_for_zig(&call.args) {
             Ok(contents) => {
@@ -36,18 +53,65 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
                 let mut at = OsString::from("@");
                 at.push(file.path());
                 zig_args.push(at);
-                log(settings, &zig, &zig_args);
-                let code = run::spawn_and_wait(zig_command(&zig.path, &zig_args, settings));
-                drop(file); // removes it
-                return code;
+                response = Some(file);
             }
-            Err(Error::UnquotableArgument(_)) => {} // try the direct route instead
+            Err(Error::UnquotableArgument(_)) => {} // take the direct route instead
             Err(other) => return Err(other),
         }
     }
-    zig_args.extend(call.args);
+    if response.is_none() {
+        zig_args.extend(call.args.iter().cloned());
+    }
     log(settings, &zig, &zig_args);
-    Err(run::exec(zig_command(&zig.path, &zig_args, settings)))
+    if let Some(to) = &settings.explain {
+        explain::emit(
+            to,
+            &explanation(&call, &run::shell_line(&zig.path, &zig_args)),
+        );
+    }
+    let cmd = zig_command(&zig.path, &zig_args, settings);
+    let check = call.check.filter(|_| !settings.skip_glibc_check);
+    if response.is_none() && check.is_none() && settings.explain.is_none() {
+        return Err(run::exec(cmd));
+    }
+    let code = if settings.explain.is_some() {
+        let (code, stderr) = run::spawn_and_wait_capturing_stderr(cmd)?;
+        let _ = std::io::stderr().write_all(&stderr);
+        for rejected in explain::rejected_by_zig(&String::from_utf8_lossy(&stderr)) {
+            eprintln!(
+                "ziglink: zig rejected `{rejected}`, which no rule handles; {}",
+                explain::RULES_POINTER
+            );
+        }
+        code
+    } else {
+        run::spawn_and_wait(cmd)?
+    };
+    drop(response); // removes it
+    if let (ExitCode::SUCCESS, Some((output, floor)), Some(target)) = (code, check, call.target) {
+        glibc_check::check_output(&output, floor, target.spec.rust)?;
+    }
+    Ok(code)
+}
+
+/// The explanation of `call` about to run as `command`.
+pub fn explanation(call: &ZigCall, command: &str) -> String {
+    let args = call.args.iter().filter_map(|a| a.to_str());
+    let unknown = if call.driver == "cc" || call.driver == "c++" {
+        linker_options::unknown(args)
+    } else {
+        Vec::new()
+    };
+    let added: usize = call.changes.iter().map(|c| c.added.len()).sum();
+    explain::render(&Explanation {
+        what: call.what,
+        target: call.target.as_ref(),
+        lead: &call.lead,
+        changes: &call.changes,
+        unknown: &unknown,
+        kept: call.args.len().saturating_sub(added),
+        command,
+    })
 }
 
 /// `zig args`, with zig's cache moved somewhere writable when its default is not.

@@ -7,22 +7,36 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{infer, response, rules};
+use crate::{cpu_guard, infer, response, rules};
 
 pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
+    let call = prepare(&settings, args)?;
+    launch::zig(call, &settings, argv0)
+}
+
+/// The zig call for a link line; `ziglink explain` shows it without running it.
+pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
     let expanded = response::expand(args, &|path| std::fs::read(path))?;
     let target_text = match &settings.target {
         Some(text) => text.clone(),
         None => infer::rust_target(&expanded.args).ok_or(Error::CannotInferTarget)?,
     };
     let target = settings.resolve_target(&target_text)?;
+    cpu_guard::check_rustflags(&target, |name| std::env::var(name).ok())?;
     let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
-    let call = ZigCall {
+    let check = target
+        .glibc
+        .zip(infer::output_path(&translation.args))
+        .map(|(floor, output)| (output, floor));
+    Ok(ZigCall {
         driver: "cc",
-        lead: rules::lead_args(&rules::target_lead(&target)),
+        what: "link",
+        target: Some(target),
+        lead: rules::target_lead(&target),
         args: translation.args,
+        changes: translation.changes,
         response_dir: expanded.first_file_dir,
-    };
-    launch::zig(call, &settings, argv0)
+        check,
+    })
 }

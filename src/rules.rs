@@ -72,7 +72,7 @@ fn x86(target: &Target) -> bool {
 
 /// The target runs on another kind of machine than the one ziglink runs on. An x86_64 CPU
 /// runs x86 code, so the two count as one.
-fn foreign_arch(target: &Target) -> bool {
+pub fn is_foreign_arch(target: &Target) -> bool {
     let machine = |arch: &'static str| if arch == "x86" { "x86_64" } else { arch };
     crate::target::lookup(crate::target::host_triple()).is_none_or(|host| {
         let host_arch = host.zig.split('-').next().unwrap_or_default();
@@ -122,7 +122,7 @@ pub static RULES: &[Rule] = &[
         name: "native-cpu",
         reason: "`native` means the CPU of this build machine, which is another architecture \
                  than the target's; name the target's CPU (e.g. -C target-cpu=neoverse-n1) or drop it",
-        applies: foreign_arch,
+        applies: is_foreign_arch,
         matches: Match::Test(cpu::is_native_request),
         action: Action::Refuse,
     },

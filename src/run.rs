@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
 
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -32,24 +32,43 @@ pub fn exec(mut cmd: Command) -> Error {
     }
 }
 
-/// Runs `cmd` as a child and returns the exit code to leave with. A child killed by a signal
-/// is reported the way shells do, as 128 + the signal number.
+/// Runs `cmd` as a child and returns the exit code to leave with.
 pub fn spawn_and_wait(mut cmd: Command) -> Result<ExitCode> {
-    let status = cmd.status().map_err(|source| Error::ZigStart {
+    let status = cmd.status().map_err(|source| start_error(&cmd, source))?;
+    Ok(code_of(status))
+}
+
+/// Runs `cmd` as a child with its stderr collected (stdout stays the caller's), for when
+/// ziglink has to read what zig said.
+pub fn spawn_and_wait_capturing_stderr(mut cmd: Command) -> Result<(ExitCode, Vec<u8>)> {
+    cmd.stderr(Stdio::piped());
+    let output = cmd
+        .spawn()
+        .and_then(std::process::Child::wait_with_output)
+        .map_err(|source| start_error(&cmd, source))?;
+    Ok((code_of(output.status), output.stderr))
+}
+
+fn start_error(cmd: &Command, source: std::io::Error) -> Error {
+    Error::ZigStart {
         path: cmd.get_program().into(),
         source,
-    })?;
+    }
+}
+
+/// A child killed by a signal is reported the way shells do, as 128 + the signal number.
+fn code_of(status: ExitStatus) -> ExitCode {
     if let Some(code) = status.code() {
-        return Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)));
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         if let Some(signal) = status.signal() {
-            return Ok(ExitCode::from(u8::try_from(128 + signal).unwrap_or(1)));
+            return ExitCode::from(u8::try_from(128 + signal).unwrap_or(1));
         }
     }
-    Ok(ExitCode::FAILURE)
+    ExitCode::FAILURE
 }
 
 /// The command as a shell line, for `ZIGLINK_LOG`.

@@ -11,6 +11,16 @@ pub const TARGET: &str = "ZIGLINK_TARGET";
 pub const GLIBC: &str = "ZIGLINK_GLIBC";
 pub const ZIG: &str = "ZIGLINK_ZIG";
 pub const LOG: &str = "ZIGLINK_LOG";
+pub const EXPLAIN: &str = "ZIGLINK_EXPLAIN";
+pub const GLIBC_CHECK: &str = "ZIGLINK_GLIBC_CHECK";
+
+/// Where explain mode writes: stderr, or (for builds whose linker output the caller hides,
+/// as rustc does on success) appended to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExplainTo {
+    Stderr,
+    File(PathBuf),
+}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Settings {
@@ -23,6 +33,10 @@ pub struct Settings {
     pub zig: Option<PathBuf>,
     /// `ZIGLINK_LOG`: print the zig command before running it.
     pub log: bool,
+    /// `ZIGLINK_EXPLAIN`: `1` explains each call on stderr; a path appends to that file.
+    pub explain: Option<ExplainTo>,
+    /// `ZIGLINK_GLIBC_CHECK=0` turns the post-link glibc check off.
+    pub skip_glibc_check: bool,
 }
 
 impl Settings {
@@ -40,6 +54,14 @@ impl Settings {
             glibc,
             zig: get(ZIG).map(PathBuf::from),
             log: get(LOG).is_some_and(|v| v != "0"),
+            explain: get(EXPLAIN).filter(|v| v != "0").map(|v| {
+                if v == "1" {
+                    ExplainTo::Stderr
+                } else {
+                    ExplainTo::File(PathBuf::from(v))
+                }
+            }),
+            skip_glibc_check: get(GLIBC_CHECK).is_some_and(|v| v == "0"),
         })
     }
 
@@ -110,17 +132,35 @@ mod tests {
             (GLIBC, "2.31"),
             (ZIG, "/opt/zig/zig"),
             (LOG, "1"),
+            (EXPLAIN, "/tmp/explain.log"),
+            (GLIBC_CHECK, "0"),
         ])
         .unwrap();
         assert_eq!(s.target.as_deref(), Some("aarch64-unknown-linux-gnu.2.28"));
         assert_eq!(s.glibc, Some(Glibc::new(2, 31)));
         assert_eq!(s.zig, Some(PathBuf::from("/opt/zig/zig")));
         assert!(s.log);
+        assert_eq!(
+            s.explain,
+            Some(ExplainTo::File(PathBuf::from("/tmp/explain.log")))
+        );
+        assert!(s.skip_glibc_check);
+        let s = read(&[(EXPLAIN, "1"), (GLIBC_CHECK, "1")]).unwrap();
+        assert_eq!(s.explain, Some(ExplainTo::Stderr));
+        assert!(!s.skip_glibc_check);
     }
 
     #[test]
     fn empty_and_zero_mean_unset() {
-        let s = read(&[(TARGET, ""), (GLIBC, ""), (ZIG, ""), (LOG, "0")]).unwrap();
+        let s = read(&[
+            (TARGET, ""),
+            (GLIBC, ""),
+            (ZIG, ""),
+            (LOG, "0"),
+            (EXPLAIN, "0"),
+            (GLIBC_CHECK, ""),
+        ])
+        .unwrap();
         assert_eq!(s, Settings::default());
     }
 

@@ -61,13 +61,23 @@ impl Tool {
 
 pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
-    let call = match tool {
+    let call = prepare(tool, &settings, args)?;
+    launch::zig(call, &settings, argv0)
+}
+
+/// The zig call for one tool's line; `ziglink explain --tool cc` shows it without running it.
+pub fn prepare(tool: Tool, settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
+    Ok(match tool {
         // zig's ar and ranlib are target-independent and read their own @files.
         Tool::Ar | Tool::Ranlib => ZigCall {
             driver: tool.driver(),
+            what: tool.driver(),
+            target: None,
             lead: Vec::new(),
             args: args.to_vec(),
+            changes: Vec::new(),
             response_dir: None,
+            check: None,
         },
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
@@ -83,13 +93,20 @@ pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<Ex
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
             ZigCall {
                 driver: tool.driver(),
-                lead: rules::lead_args(&rules::compile_lead(&target)),
+                what: if tool == Tool::Cc {
+                    "C compile"
+                } else {
+                    "C++ compile"
+                },
+                target: Some(target),
+                lead: rules::compile_lead(&target),
                 args: translation.args,
+                changes: translation.changes,
                 response_dir: expanded.first_file_dir,
+                check: None,
             }
         }
-    };
-    launch::zig(call, &settings, argv0)
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,46 @@
+//! `ziglink explain [--target T] [--tool link|cc|c++] -- <line>`: what ziglink would run for a
+//! line, rule by rule, without running anything.
+
+use std::ffi::OsString;
+
+use crate::error::Result;
+use crate::exit::ExitCode;
+use crate::launch;
+use crate::settings::Settings;
+use crate::tools::Tool;
+use crate::{linker, run};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LineKind {
+    /// A link line, as rustc passes it to the linker.
+    Link,
+    /// A C compile line, as cc-rs passes it to `CC`.
+    Cc,
+    /// A C++ compile line, as cc-rs passes it to `CXX`.
+    #[value(name = "c++")]
+    Cxx,
+}
+
+pub fn run(target: Option<String>, kind: LineKind, args: &[OsString]) -> Result<ExitCode> {
+    let mut settings = Settings::from_process_env()?;
+    if target.is_some() {
+        settings.target = target;
+    }
+    let call = match kind {
+        LineKind::Link => linker::prepare(&settings, args)?,
+        LineKind::Cc => crate::tools::prepare(Tool::Cc, &settings, args)?,
+        LineKind::Cxx => crate::tools::prepare(Tool::Cxx, &settings, args)?,
+    };
+    // Without a zig the explanation is still worth having; the command then names plain `zig`.
+    let zig = launch::find_zig(&settings, None)
+        .map(|zig| zig.path)
+        .unwrap_or_else(|_| "zig".into());
+    let mut line = vec![OsString::from(call.driver)];
+    line.extend(crate::rules::lead_args(&call.lead));
+    line.extend(call.args.iter().cloned());
+    print!(
+        "{}",
+        launch::explanation(&call, &run::shell_line(&zig, &line))
+    );
+    Ok(ExitCode::SUCCESS)
+}
