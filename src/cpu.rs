@@ -187,7 +187,8 @@ mod tests {
             }
         };
         const T: &str = "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS";
-        let cases: &[(&'static [(&'static str, &'static str)], &[&str])] = &[
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: &[(Vars, &[&str])] = &[
             (
                 &[
                     ("CARGO_ENCODED_RUSTFLAGS", "-C\x1ftarget-cpu=a b"),

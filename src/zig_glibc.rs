@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn newest_is_the_highest_listed_release() {
-        let cases: &[(Vec<u8>, Option<(u16, u16)>)] = &[
+        type Release = Option<(u16, u16)>;
+        let cases: &[(Vec<u8>, Release)] = &[
             (
                 abilists(
                     &["m", "c", "ld"],
