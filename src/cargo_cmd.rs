@@ -8,7 +8,7 @@ use std::process::Command;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::settings::Settings;
-use crate::{bindgen, cargo_env, cpu_guard, launch, path_env, run, zig_glibc};
+use crate::{bindgen, cargo_env, launch, path_env, run, rustc_cpu, zig_glibc};
 
 /// cargo's arguments with each `--target` value split into the triple cargo should see and
 /// the spec (with any glibc suffix) ziglink should honour.
@@ -60,7 +60,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     let zig = launch::find_zig(&settings, None)?;
     // Both are checked at every link too; here they fail before cargo compiles anything.
     for target in &targets {
-        cpu_guard::check_rustflags(target, |name| std::env::var(name).ok())?;
+        rustc_cpu::check(target, |name| std::env::var(name).ok())?;
         zig_glibc::check_requested(target, &zig.path)?;
     }
 

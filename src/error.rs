@@ -36,16 +36,17 @@ pub enum Error {
          libraries built for glibc {floor}, raise the floor, or set ZIGLINK_GLIBC_CHECK=0 to \
          skip this check",
         output.display(),
-        violation.symbol.as_deref().map_or_else(|| "a symbol".to_string(), |s| format!("`{s}`")),
+        crate::glibc_check::describe_symbols(violation),
         violation.library,
         violation.version,
-        match violation.others { 0 => String::new(), 1 => " (and 1 more symbol)".into(), n => format!(" (and {n} more symbols)") }
+        if *removed { " (the file was removed)" } else { "" }
     )]
     GlibcAboveFloor {
         output: PathBuf,
         floor: String,
         target: &'static str,
         violation: Box<crate::glibc_check::Violation>,
+        removed: bool,
     },
 
     #[error("cannot check the glibc versions `{}` needs: {reason}", output.display())]

@@ -14,8 +14,8 @@ pub struct Violation {
     /// The version, as the file names it (`GLIBC_2.34`).
     pub version: String,
     pub library: String,
-    /// The first symbol bound to it, if any is.
-    pub symbol: Option<String>,
+    /// The first few symbols bound to it, in the file's order.
+    pub symbols: Vec<String>,
     /// How many other symbols also need a version above the floor.
     pub others: usize,
 }
@@ -32,7 +32,10 @@ pub fn glibc_of(version: &str) -> Option<Glibc> {
     Glibc::parse(&format!("{major}.{minor}"))
 }
 
-/// The highest requirement above `floor`, with its first symbol, or `None` when the file
+/// How many symbols an error names; the rest are counted.
+const NAMED: usize = 3;
+
+/// The highest requirement above `floor`, with its first symbols, or `None` when the file
 /// keeps to the floor.
 pub fn above_floor(needed: &[Needed], floor: Glibc) -> Option<Violation> {
     let above: Vec<(&Needed, Glibc)> = needed
@@ -42,16 +45,33 @@ pub fn above_floor(needed: &[Needed], floor: Glibc) -> Option<Violation> {
         .collect();
     let (worst, _) = above.iter().max_by_key(|(_, g)| *g)?;
     let symbols: usize = above.iter().map(|(n, _)| n.symbols.len()).sum();
+    let named: Vec<String> = worst.symbols.iter().take(NAMED).cloned().collect();
     Some(Violation {
         version: worst.version.clone(),
         library: worst.library.clone(),
-        symbol: worst.symbols.first().cloned(),
-        others: symbols.saturating_sub(1),
+        others: symbols - named.len(),
+        symbols: named,
     })
 }
 
-/// Checks the file a link wrote. Only the ELF headers and the dynamic sections are read, so
-/// the cost does not grow with debug info.
+/// `` `a`, `b`, `c` and 7 more symbols `` for an error message.
+pub fn describe_symbols(violation: &Violation) -> String {
+    let named: Vec<String> = violation.symbols.iter().map(|s| format!("`{s}`")).collect();
+    let more = match violation.others {
+        0 => String::new(),
+        1 => " and 1 more symbol".into(),
+        n => format!(" and {n} more symbols"),
+    };
+    match named.as_slice() {
+        [] if violation.others == 0 => "a version".into(),
+        [] => more.trim_start_matches(" and ").to_string(),
+        _ => format!("{}{more}", named.join(", ")),
+    }
+}
+
+/// Checks the file a link wrote, and removes it when it breaks the floor so that nothing can
+/// pick it up by mistake. Only the ELF headers and the dynamic sections are read, so the cost
+/// does not grow with debug info.
 pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result<()> {
     let file = std::fs::File::open(output).map_err(|e| Error::CheckUnreadable {
         output: output.to_path_buf(),
@@ -65,6 +85,7 @@ pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result
     match above_floor(&needed, floor) {
         None => Ok(()),
         Some(violation) => Err(Error::GlibcAboveFloor {
+            removed: std::fs::remove_file(output).is_ok(),
             output: output.to_path_buf(),
             floor: floor.to_string(),
             target,
@@ -118,12 +139,19 @@ mod tests {
         let violation = above_floor(&needed, floor).unwrap();
         assert_eq!(violation.version, "GLIBC_2.34");
         assert_eq!(violation.library, "libc.so.6");
-        assert_eq!(violation.symbol.as_deref(), Some("closefrom"));
-        assert_eq!(violation.others, 2);
+        assert_eq!(violation.symbols, ["closefrom", "close_range"]);
+        assert_eq!(violation.others, 1);
 
         assert_eq!(above_floor(&needed, Glibc::new(2, 34)), None);
         let at_28 = above_floor(&needed, Glibc::new(2, 28)).unwrap();
-        assert_eq!(at_28.others, 1);
+        assert_eq!((at_28.symbols.len(), at_28.others), (2, 0));
+        let many: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let at_30 = above_floor(&[need("GLIBC_2.30", "libc.so.6", &many)], floor).unwrap();
+        assert_eq!(
+            (at_30.symbols, at_30.others),
+            (vec!["s0".into(), "s1".into(), "s2".into()], 7)
+        );
         assert_eq!(above_floor(&needed[..1], floor), None);
         assert_eq!(above_floor(&[], floor), None);
     }
@@ -132,19 +160,25 @@ mod tests {
     fn a_requirement_with_no_symbol_still_counts() {
         let violation = above_floor(&[need("GLIBC_2.30", "libm.so.6", &[])], Glibc::DEFAULT);
         let violation = violation.unwrap();
-        assert_eq!((violation.symbol, violation.others), (None, 0));
+        assert_eq!((violation.symbols.len(), violation.others), (0, 0));
     }
 
     #[test]
-    fn checks_a_real_file_and_names_the_symbol() {
+    fn checks_a_real_file_names_the_symbol_and_removes_the_file() {
         // The test executable was linked against the host's glibc (2.34 or newer on the
         // machines this runs on), so a 2.17 floor must fail and name a symbol.
-        let exe = std::env::current_exe().unwrap();
-        let error = check_output(&exe, Glibc::new(2, 17), "x86_64-unknown-linux-gnu")
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("linked");
+        std::fs::copy(std::env::current_exe().unwrap(), &copy).unwrap();
+        assert!(check_output(&copy, Glibc::new(2, 99), "x86_64-unknown-linux-gnu").is_ok());
+        let error = check_output(&copy, Glibc::new(2, 17), "x86_64-unknown-linux-gnu")
             .unwrap_err()
             .to_string();
         assert!(error.contains("above the glibc floor 2.17"), "{error}");
-        assert!(error.contains("from libc.so.6"), "{error}");
-        assert!(check_output(&exe, Glibc::new(2, 99), "x86_64-unknown-linux-gnu").is_ok());
+        assert!(error.contains("from libc.so.6 (GLIBC_2."), "{error}");
+        assert!(error.contains("removed"), "{error}");
+        assert!(!copy.exists());
+        let missing = check_output(&copy, Glibc::new(2, 17), "x86_64-unknown-linux-gnu");
+        assert!(missing.unwrap_err().to_string().contains("cannot check"));
     }
 }

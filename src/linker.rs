@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{cpu_guard, infer, response, rules};
+use crate::{infer, response, rules, rustc_cpu};
 
 pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
@@ -23,7 +23,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
         None => infer::rust_target(&expanded.args).ok_or(Error::CannotInferTarget)?,
     };
     let target = settings.resolve_target(&target_text)?;
-    cpu_guard::check_rustflags(&target, |name| std::env::var(name).ok())?;
+    rustc_cpu::check(&target, |name| std::env::var(name).ok())?;
     let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
     let check = target
         .glibc

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{infer, response, rules};
+use crate::{infer, response, rules, rustc_cpu};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -91,6 +91,10 @@ pub fn prepare(tool: Tool, settings: &Settings, args: &[OsString]) -> Result<Zig
                 .ok_or(Error::CannotInferCompileTarget)?;
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+            let mut lead = rules::compile_lead(&target);
+            lead.extend(rustc_cpu::for_compile(&target, |name| {
+                std::env::var(name).ok()
+            })?);
             ZigCall {
                 driver: tool.driver(),
                 what: if tool == Tool::Cc {
@@ -99,7 +103,7 @@ pub fn prepare(tool: Tool, settings: &Settings, args: &[OsString]) -> Result<Zig
                     "C++ compile"
                 },
                 target: Some(target),
-                lead: rules::compile_lead(&target),
+                lead,
                 args: translation.args,
                 changes: translation.changes,
                 response_dir: expanded.first_file_dir,
