@@ -28,7 +28,6 @@ pub mod response;
 pub mod rules;
 pub mod run;
 pub mod rustc_cpu;
-pub mod rustc_cpu;
 pub mod settings;
 pub mod setup;
 pub mod shell;
