@@ -85,7 +85,8 @@ mod tests {
     fn compiles_for_cargos_target_take_rustcs_cpu() {
         let a64 = target("aarch64-unknown-linux-gnu");
         let triple = "aarch64-unknown-linux-gnu";
-        let cases: &[(&[(&str, &str)], Option<&str>)] = &[
+        type Env<'a> = &'a [(&'a str, &'a str)];
+        let cases: &[(Env, Option<&str>)] = &[
             (
                 &[
                     ("TARGET", triple),
