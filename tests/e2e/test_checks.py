@@ -225,3 +225,24 @@ def test_rustc_cpu_names_reach_zig_under_its_names(installed, sandbox, tmp_path,
     env = {**sandbox.env, "TARGET": triple, "CARGO_ENCODED_RUSTFLAGS": f"-Ctarget-cpu={names[-1]}"}
     out = run([installed / "ziglink", "explain", "--tool", "cc", "--", "-c", "x.c"], env=env)
     assert "[rustc-target-cpu]" in out.stdout, out.stdout
+
+
+def _cxx_runtime_files(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.rglob("libc++*.a"))
+
+
+def test_libcxx_is_built_only_for_links_that_need_it(installed, cargo_env, tmp_path):
+    """A cold zig cache: a pure-Rust link leaves no libc++ behind; a crate with C++ from cc-rs
+    gets it, and its C++ exception works."""
+    cache = tmp_path / "zig-cache"
+    env = {**cargo_env, "ZIG_GLOBAL_CACHE_DIR": str(cache)}
+    rust_only = copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
+    cargo_build(rust_only, env)
+    assert (cache / "o").is_dir()
+    assert _cxx_runtime_files(cache) == []
+
+    with_cxx = copy_tree(FIXTURES / "hello-c", tmp_path / "hello-c")
+    run([installed / "ziglink", "cargo", "build", "--locked"], env=env, cwd=with_cxx)
+    assert _cxx_runtime_files(cache) == ["libc++.a", "libc++abi.a"]
+    out = run([with_cxx / "target" / "debug" / "hello-c"], env=env).stdout
+    assert "c++: 42, c++ exception: -1" in out
