@@ -89,7 +89,13 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
     };
     drop(response); // removes it
     if let (ExitCode::SUCCESS, Some((output, floor)), Some(target)) = (code, check, call.target) {
-        glibc_check::check_output(&output, floor, target.spec.rust)?;
+        match glibc_check::check_output(&output, floor, target.spec.rust) {
+            // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
+            Err(unreadable @ Error::CheckUnreadable { .. }) => {
+                eprintln!("ziglink: warning: {unreadable}")
+            }
+            other => other?,
+        }
     }
     Ok(code)
 }

@@ -602,3 +602,91 @@ fn doctor_fails_with_the_fix_when_zig_is_missing_or_broken() {
         "{text}"
     );
 }
+
+#[test]
+fn explain_prints_rules_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ziglink(&[
+        "explain",
+        "--",
+        "-m64",
+        "/t/main.o",
+        "-lgcc_s",
+        "-Wl,--icf=all",
+        RUSTLIB_X86_64,
+        "-o",
+        "/t/out",
+    ])
+    .faked(dir.path(), 0)
+    .output()
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        text.contains("replaced  -lgcc_s -> -lunwind\n            [gcc-s] "),
+        "{text}"
+    );
+    assert!(text.contains("unknown   linker option --icf=all"), "{text}");
+    assert!(text.contains("command: "), "{text}");
+    assert!(!dir.path().join("argv").exists(), "zig ran");
+
+    let refused = ziglink(&["explain", "--tool", "cc", "--", "-static", "-c", "x.c"])
+        .env("TARGET", "x86_64-unknown-linux-gnu")
+        .output()
+        .unwrap();
+    assert_one_line_error(&refused, "`-static` cannot be honoured");
+}
+
+#[test]
+fn explain_variable_explains_a_real_call_and_names_what_zig_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("zig");
+    fs::write(
+        &fake,
+        "#!/bin/sh\necho 'error: unsupported linker arg: --icf' >&2\nexit 1\n",
+    )
+    .unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    let out = ziglink(&["/t/main.o", "-Wl,--icf=all", RUSTLIB_X86_64, "-o", "/t/out"])
+        .env("ZIGLINK_ZIG", &fake)
+        .env("ZIGLINK_EXPLAIN", "1")
+        .output()
+        .unwrap();
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("ziglink explain: link for x86_64-unknown-linux-gnu"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: unsupported linker arg: --icf\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ziglink: zig rejected `--icf`, which no rule handles; add a row"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_output_ziglink_cannot_read_is_a_warning_not_a_failure() {
+    // The fake zig writes no output file: the link succeeded as far as zig says.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("never-written");
+    let out = ziglink(&["/t/main.o", RUSTLIB_X86_64, "-o", missing.to_str().unwrap()])
+        .faked(dir.path(), 0)
+        .output()
+        .unwrap();
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("ziglink: warning: cannot check the glibc versions"),
+        "{text}"
+    );
+    let off = ziglink(&["/t/main.o", RUSTLIB_X86_64, "-o", missing.to_str().unwrap()])
+        .faked(dir.path(), 0)
+        .env("ZIGLINK_GLIBC_CHECK", "0")
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&off), "zig says hello\n");
+}
