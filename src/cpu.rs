@@ -36,6 +36,9 @@ pub const RENAMED: &[(&str, &str, &str)] = &[
     ("x86", "generic", "i686"),
     ("riscv64", "generic", "generic_rv64"),
     ("riscv64", "rocket", "rocket_rv64"),
+    // LLVM's tuning-only riscv models, which zig's CPU list lacks; they add no ISA features.
+    ("riscv64", "generic-ooo", "generic_rv64"),
+    ("riscv64", "sifive-7-series", "generic_rv64"),
     ("s390x", "generic", "arch8"),
     // gcc's IBM POWER names.
     ("", "power7", "pwr7"),
