@@ -171,8 +171,8 @@ pub enum CacheAction {
     /// build uses; `clean` removes an entry only while it holds that lock itself, so an entry
     /// in use is skipped and counted as such. It empties the manifest before removing the
     /// entry's folder, so a zig that opened it meanwhile rebuilds rather than trusting a removed
-    /// folder. What zig keeps no lock for (tmp/, b/, folders no manifest names) goes only after
-    /// a day untouched. See docs/zig-cache.md for exactly what is and is not guaranteed.
+    /// folder. What zig keeps no lock for (tmp/, folders no manifest names) goes only after a
+    /// day untouched. See docs/zig-cache.md for exactly what is and is not guaranteed.
     #[command(after_help = "Examples:\n  ziglink cache clean\n  \
                       ziglink cache clean --older-than 30d\n  \
                       ziglink cache clean --older-than 12h --dry-run\n\n\

@@ -160,37 +160,81 @@ pub fn run(request: &Request) -> Result<ExitCode> {
         .prefix("ziglink-warm-")
         .tempdir()
         .map_err(Error::TempFile)?;
+    let here = std::env::current_dir().ok();
+    let zig_dir = zig.path.parent().unwrap_or(Path::new("/"));
+    let dirs = link_dirs(here.as_deref(), work.path(), &[zig_dir, &root]);
+    if dirs.len() > 1 {
+        println!(
+            "zig's lib or cache folder is under {}: warming for links run there and elsewhere",
+            dirs[0].display()
+        );
+    }
     for target in &targets {
         let before = entries(&root);
         let started = Instant::now();
-        for step in steps(target, request.cxx, &source, work.path())? {
-            if settings.log {
-                eprintln!("ziglink: {}", run::shell_line(&zig.path, &step.args));
-            }
-            let status = launch::zig_command(&zig.path, &step.args, &settings)
-                .status()
-                .map_err(|source| Error::ZigStart {
-                    path: zig.path.clone(),
-                    source,
-                })?;
-            if !status.success() {
-                return Err(Error::WarmStep {
-                    step: step.what,
-                    target: target.spec.rust,
-                    status: status.to_string(),
-                });
+        for dir in &dirs {
+            for step in steps(target, request.cxx, &source, work.path())? {
+                run_step(&zig.path, &step, dir, target, &settings)?;
             }
         }
-        println!(
-            "{}",
-            summary(
-                target,
-                entries(&root).saturating_sub(before),
-                started.elapsed()
-            )
-        );
+        let built = entries(&root).saturating_sub(before);
+        println!("{}", summary(target, built, started.elapsed()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_step(
+    zig: &Path,
+    step: &Step,
+    dir: &Path,
+    target: &Target,
+    settings: &Settings,
+) -> Result<()> {
+    if settings.log {
+        eprintln!(
+            "ziglink: in {}: {}",
+            dir.display(),
+            run::shell_line(zig, &step.args)
+        );
+    }
+    let status = launch::zig_command(zig, &step.args, settings)
+        .current_dir(dir)
+        .status()
+        .map_err(|source| Error::ZigStart {
+            path: zig.to_path_buf(),
+            source,
+        })?;
+    if status.success() {
+        return Ok(());
+    }
+    Err(Error::WarmStep {
+        step: step.what,
+        target: target.spec.rust,
+        status: status.to_string(),
+    })
+}
+
+/// The folders to run zig's warm-up links in. zig writes the paths of its lib and cache folders
+/// relative to its working folder when they lie under it, and those paths are part of the cache
+/// key of every C object it builds (libunwind, glibc's start files, musl, libc++). A link run
+/// from a folder above them (a project holding its `.venv`, or HOME above `~/.cache/zig`) thus
+/// needs other entries than one run from anywhere else. cargo runs a crate's links from its
+/// workspace and a registry dependency's from that package's folder, so a build can need both:
+/// warm from here, and from `elsewhere` when here is above one of `paths`.
+pub fn link_dirs(here: Option<&Path>, elsewhere: &Path, paths: &[&Path]) -> Vec<PathBuf> {
+    let Some(here) = here else {
+        return vec![elsewhere.to_path_buf()];
+    };
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let here_canonical = canonical(here);
+    if paths
+        .iter()
+        .any(|p| canonical(p).starts_with(&here_canonical))
+    {
+        vec![here.to_path_buf(), elsewhere.to_path_buf()]
+    } else {
+        vec![here.to_path_buf()]
+    }
 }
 
 /// One line per target: what was built and how long it took.
@@ -365,6 +409,42 @@ mod tests {
         ];
         for (target, built, ms, text) in cases {
             assert_eq!(summary(target, built, Duration::from_millis(ms)), text);
+        }
+    }
+
+    #[test]
+    fn warms_from_elsewhere_too_when_zigs_folders_are_below_here() {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("project");
+        let venv_zig = project.join(".venv/lib/python3.11/site-packages/ziglang");
+        let cache = tmp.path().join("home/.cache/zig");
+        let elsewhere = tmp.path().join("work");
+        let inside = venv_zig.join("lib/std");
+        for dir in [&inside, &cache, &elsewhere] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let paths = [venv_zig.as_path(), cache.as_path()];
+        let both = |here: &Path| vec![here.to_path_buf(), elsewhere.clone()];
+        let cases: &[(Option<PathBuf>, Vec<PathBuf>)] = &[
+            // The project's own .venv holds zig: its links see relative lib paths.
+            (Some(project.clone()), both(&project)),
+            // HOME is above the cache.
+            (
+                Some(tmp.path().join("home")),
+                both(&tmp.path().join("home")),
+            ),
+            (Some(tmp.path().to_path_buf()), both(tmp.path())),
+            // Beside them, or below them: zig writes absolute paths, as it does anywhere.
+            (Some(elsewhere.clone()), vec![elsewhere.clone()]),
+            (Some(inside.clone()), vec![inside.clone()]),
+            (None, vec![elsewhere.clone()]),
+        ];
+        for (here, expected) in cases {
+            assert_eq!(
+                link_dirs(here.as_deref(), &elsewhere, &paths),
+                *expected,
+                "{here:?}"
+            );
         }
     }
 

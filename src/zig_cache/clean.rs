@@ -8,8 +8,10 @@
 //!   file would let two zigs lock two different files of one name and build the same folder at
 //!   once, and zig replaces an existing folder when it renames its result into place.
 //! - ZIR files in `z/` are removed under their own exclusive lock; an open copy stays readable.
-//! - What zig keeps no lock for (`tmp/`, `b/`, `o/` folders no manifest names) goes only once
-//!   nothing in it has been written or read for a day, since a build holds no lock to show.
+//! - What zig keeps no lock for (`tmp/`, `o/` folders no manifest names) goes only once nothing
+//!   in it has been written or read for a day, since a build holds no lock to show.
+//! - `b/` (a few KiB of generated `builtin.zig` copies zig may rewrite at any time, without a
+//!   lock), `p/` (fetched packages) and `h/timestamp` are never removed.
 //! - When `o/` folders cannot be tied to manifests (manifests of another zig version are
 //!   present), the folders no manifest names are kept; when zig's naming of `o/` folders is not
 //!   the one ziglink knows, it refuses to clean at all.
@@ -201,7 +203,7 @@ fn clean_manifest(
         // Empty or unreadable: nothing it names to free. Locked by someone, it is a build
         // writing its entry right now.
         if guard == Guard::Busy {
-            report.count(Verdict::InUse, Kind::Other, scan::usage(path).bytes);
+            report.count(Verdict::InUse, Kind::BeingBuilt, scan::usage(path).bytes);
         }
         return Ok(());
     };

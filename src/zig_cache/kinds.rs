@@ -32,11 +32,13 @@ pub enum Kind {
     Packages,
     Temporary,
     Ziglink,
+    /// A manifest a build holds while it has not written it yet: what it is for is unknown.
+    BeingBuilt,
     Other,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::GlibcStubs,
         Kind::GlibcCrt,
         Kind::Musl,
@@ -53,6 +55,7 @@ impl Kind {
         Kind::Packages,
         Kind::Temporary,
         Kind::Ziglink,
+        Kind::BeingBuilt,
         Kind::Other,
     ];
 
@@ -75,6 +78,7 @@ impl Kind {
             Kind::Packages => "packages",
             Kind::Temporary => "temporary",
             Kind::Ziglink => "ziglink",
+            Kind::BeingBuilt => "being-built",
             Kind::Other => "other",
         }
     }
@@ -97,6 +101,7 @@ impl Kind {
             Kind::Packages => "packages zig build fetched (p/, never cleaned)",
             Kind::Temporary => "temporary (tmp/)",
             Kind::Ziglink => "ziglink's own (warm-up program, lock)",
+            Kind::BeingBuilt => "entries a build is writing now",
             Kind::Other => "other",
         }
     }
