@@ -178,8 +178,12 @@ fn clean_manifest(
     dry_run: bool,
     report: &mut Report,
 ) -> Result<()> {
-    let Ok(mut file) = lock::open_quietly(path, true) else {
-        return Ok(()); // gone, or not ours to write
+    let mut file = match lock::open_quietly(path, true) {
+        Ok(file) => file,
+        Err(e) => {
+            unopenable(path, e, report);
+            return Ok(());
+        }
     };
     let guard = match lock::try_exclusive(&file) {
         Ok(true) => Guard::Locked,
@@ -233,8 +237,12 @@ fn clean_manifest(
 }
 
 fn clean_zir(path: &Path, policy: &Policy, dry_run: bool, report: &mut Report) -> Result<()> {
-    let Ok(file) = lock::open_quietly(path, true) else {
-        return Ok(());
+    let file = match lock::open_quietly(path, true) {
+        Ok(file) => file,
+        Err(e) => {
+            unopenable(path, e, report);
+            return Ok(());
+        }
     };
     let guard = match lock::try_exclusive(&file) {
         Ok(true) => Guard::Locked,
@@ -252,6 +260,14 @@ fn clean_zir(path: &Path, policy: &Policy, dry_run: bool, report: &mut Report) -
     act(path, verdict, Kind::ZigCompiler, usage, dry_run, report);
     drop(file);
     Ok(())
+}
+
+/// A file that vanished since the scan is no one's concern; one that cannot be opened for writing
+/// (another user's, a read-only cache) can be neither locked nor removed, and is reported.
+fn unopenable(path: &Path, error: std::io::Error, report: &mut Report) {
+    if error.kind() != std::io::ErrorKind::NotFound {
+        report.failed.push((path.to_path_buf(), error));
+    }
 }
 
 fn act(path: &Path, verdict: Verdict, kind: Kind, usage: Usage, dry_run: bool, r: &mut Report) {
