@@ -1,6 +1,6 @@
 """Developer tasks. `nox -s lint tests e2e` is what CI runs; `nox -s example` is the demo;
 `nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s bench` measures
-ziglink against direct zig and cargo-zigbuild."""
+ziglink against direct zig and cargo-zigbuild; `nox -s bench-warm` what `ziglink warm` saves."""
 
 from __future__ import annotations
 
@@ -84,6 +84,17 @@ def bench(session: nox.Session) -> None:
     house = _wheelhouse(session, for_stress=True)
     session.install("uv")
     session.run("python", "bench/bench.py", "--wheelhouse", str(house), *session.posargs)
+
+
+@nox.session(name="bench-warm")
+def bench_warm(session: nox.Session) -> None:
+    """A link in an empty zig cache against the same link after `ziglink warm` (a few minutes).
+
+    Pass options after --, e.g. `nox -s bench-warm -- --rounds 5`.
+    """
+    house = _wheelhouse(session)
+    session.install("uv")
+    session.run("python", "bench/warm.py", "--wheelhouse", str(house), *session.posargs)
 
 
 @nox.session(venv_backend="none")

@@ -55,6 +55,16 @@ impl Location {
             Location::Unknown => None,
         }
     }
+
+    /// Why the cache is there, in words for `ziglink doctor` and `ziglink cache info`.
+    pub fn chosen_by(&self) -> &'static str {
+        match self {
+            Location::UserSet(_) => ZIG_CACHE_VAR,
+            Location::Default(_) => "zig's default",
+            Location::Fallback(_) => "ziglink's fallback, as zig's default is not writable",
+            Location::Unknown => "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
+        }
+    }
 }
 
 /// The location zig's cache has under this process's environment: what the launcher gives zig

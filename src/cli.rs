@@ -31,6 +31,13 @@ or export the same settings, or write them to a config file:
 
 `ziglink doctor` checks that everything ziglink needs is in place.
 
+Before a parallel build, build zig's libc and runtimes once, so its links start hot:
+
+    ziglink warm --target aarch64-unknown-linux-gnu.2.17
+
+`ziglink cache info` shows what zig's cache holds; `ziglink cache clean --older-than 30d`
+removes what no running build holds.
+
 C tools for build scripts (single executables beside ziglink):
   ziglink-cc, ziglink-cxx, ziglink-ar, ziglink-ranlib
 
@@ -140,17 +147,88 @@ pub enum Command {
     },
     /// List the supported Rust targets and the zig target each links as.
     Targets,
+    /// Build zig's libc, start files, compiler-rt and libunwind for each target now, once.
+    ///
+    /// zig builds these into its cache on a target's first link; every link that starts
+    /// meanwhile waits for them. `warm` links a tiny program the way rustc links (executable
+    /// and shared object, cargo's dev and release profiles, rustc's libraries), so everything a
+    /// real link of the target asks zig for is built, and a parallel build afterwards starts
+    /// hot. Targets resolve as for `ziglink cargo` (the host's when none is given; glibc floors
+    /// and ZIGLINK_GLIBC_<TRIPLE> apply).
+    #[command(after_help = "Examples:\n  \
+                      ziglink warm\n  \
+                      ziglink warm --target aarch64-unknown-linux-gnu.2.28 --target \\\n    \
+                      x86_64-unknown-linux-musl\n  \
+                      ziglink warm --cxx    # also libc++, for crates that compile C++\n\n\
+                      Locking: `warm` holds an advisory lock (flock) on <zig cache>/ziglink/lock\n\
+                      while it runs. It guards ziglink's own work on that cache: a second `warm`,\n\
+                      or a `cache clean`, waits for it instead of building or removing at the\n\
+                      same time. Ordinary builds never take it; zig's own locks on each cache\n\
+                      entry keep them and `warm` from building one entry twice.")]
+    Warm {
+        /// Rust target, optionally with a glibc floor; repeatable (default: the host).
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
+        targets: Vec<String>,
+        /// Also build libc++ and libc++abi, as crates that compile C++ need.
+        #[arg(long)]
+        cxx: bool,
+    },
+    /// Show or clean zig's global cache (ZIG_GLOBAL_CACHE_DIR, else ~/.cache/zig).
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Where zig's cache is and why, its size, and its size by kind.
+    #[command(after_help = "Examples:\n  ziglink cache info\n  \
+                      ziglink cache info --json | jq .total_bytes")]
+    Info {
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove zig cache entries that no running build holds (all of them, or older ones).
+    ///
+    /// Safe while other builds run. zig locks (flock) the manifest of every cache entry a
+    /// build uses; `clean` removes an entry only while it holds that lock itself, so an entry
+    /// in use is skipped and counted as such. It empties the manifest before removing the
+    /// entry's folder, so a zig that opened it meanwhile rebuilds rather than trusting a removed
+    /// folder. What zig keeps no lock for (tmp/, folders no manifest names) goes only after a
+    /// day untouched. See docs/zig-cache.md for exactly what is and is not guaranteed.
+    #[command(after_help = "Examples:\n  ziglink cache clean\n  \
+                      ziglink cache clean --older-than 30d\n  \
+                      ziglink cache clean --older-than 12h --dry-run\n\n\
+                      Age: an entry's age is the time since anything in it was last written or\n\
+                      read (the newest mtime or atime of its files). Most Linux systems mount\n\
+                      with relatime, which records a read at most once a day: an entry only read\n\
+                      since may look up to a day older than it is, so ages under a day are\n\
+                      approximate. With noatime, reads are not seen at all. Neither can make\n\
+                      `clean` remove an entry a build holds; at worst zig builds it again.")]
+    Clean {
+        /// Remove only entries not used for this long: a whole number and d, h, m or s
+        /// (30d, 12h, 90m). Without it, everything no build holds goes.
+        #[arg(long, value_name = "AGE")]
+        older_than: Option<String>,
+        /// Say what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Every word that starts the CLI. Anything else is a link line: rustc's start with an option
 /// or an absolute path, never with one of these.
 pub const CLI_WORDS: &[&str] = &[
+    "cache",
     "cargo",
     "config",
     "doctor",
     "env",
     "explain",
     "targets",
+    "warm",
     "help",
     "--help",
     "-h",
@@ -195,6 +273,18 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
         Some(Command::Doctor { json }) => return Ok(crate::doctor::run(json)),
         Some(Command::Explain { target, tool, args }) => {
             return crate::explain_cmd::run(target, tool, &args)
+        }
+        Some(Command::Warm { targets, cxx }) => {
+            return crate::warm::run(&crate::warm::Request { targets, cxx })
+        }
+        Some(Command::Cache { action }) => {
+            return match action {
+                CacheAction::Info { json } => crate::zig_cache::run_info(json),
+                CacheAction::Clean {
+                    older_than,
+                    dry_run,
+                } => crate::zig_cache::run_clean(older_than.as_deref(), dry_run),
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

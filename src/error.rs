@@ -116,6 +116,57 @@ pub enum Error {
 
     #[error("argument `{0}` contains a single quote, which zig's response files cannot carry")]
     UnquotableArgument(String),
+
+    #[error(
+        "cannot tell where zig's cache is: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set; set \
+         ZIG_GLOBAL_CACHE_DIR to the folder zig should use"
+    )]
+    CacheUnknown,
+
+    #[error("cannot read zig's cache at `{path}`: {source}")]
+    CacheRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "cannot lock `{path}` ({source}); zig's cache needs flock(2) locks, which some network \
+         filesystems lack: point ZIG_GLOBAL_CACHE_DIR at a local folder"
+    )]
+    CacheLock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "refusing to clean: only {mapped} of {finished} manifests in zig's cache name an o/ \
+         folder that exists, so zig names its output folders differently from zig 0.17 and \
+         which ones running builds hold cannot be known; remove the cache by hand when no build \
+         runs"
+    )]
+    CacheFormatUnknown { finished: usize, mapped: usize },
+
+    #[error(
+        "malformed age `{0}` for --older-than: expected a whole number and d, h, m or s, such as \
+         30d, 12h or 90m"
+    )]
+    MalformedAge(String),
+
+    #[error("cannot write ziglink's warm-up files in `{path}`: {source}")]
+    WarmFiles {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "zig failed to {step} for {target} ({status}); run again with ZIGLINK_LOG=1 to see the \
+         zig command"
+    )]
+    WarmStep {
+        step: &'static str,
+        target: &'static str,
+        status: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

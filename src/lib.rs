@@ -34,7 +34,9 @@ pub mod shell;
 pub mod shell_env;
 pub mod target;
 pub mod tools;
+pub mod warm;
 pub mod zig;
+pub mod zig_cache;
 pub mod zig_glibc;
 
 use std::ffi::OsString;

@@ -690,3 +690,278 @@ fn an_output_ziglink_cannot_read_is_a_warning_not_a_failure() {
         .unwrap();
     assert_eq!(stderr(&off), "zig says hello\n");
 }
+
+/// A zig cache made of two real zig 0.17.1 manifests (copied from a real cache) with their
+/// output folders, a temporary file and a ZIR file.
+struct FakeCache {
+    dir: tempfile::TempDir,
+}
+
+const STUBS_MANIFEST: &str = "h/5aa99cfa3ba34ad4269f00cf8fbf7d6d";
+const STUBS_FOLDER: &str = "o/b379798b5139d9d3b0781fb8df5a4a21";
+const UNWIND_MANIFEST: &str = "h/48e4e9271c4e71768224586493686878";
+const UNWIND_FOLDER: &str = "o/09ccee38bb042783a6b264f7f49f25ad";
+
+impl FakeCache {
+    fn new() -> FakeCache {
+        let dir = tempfile::tempdir().unwrap();
+        let files: &[(&str, &[u8])] = &[
+            (
+                STUBS_MANIFEST,
+                include_bytes!("../src/zig_cache/testdata/5aa99cfa3ba34ad4269f00cf8fbf7d6d"),
+            ),
+            (
+                UNWIND_MANIFEST,
+                include_bytes!("../src/zig_cache/testdata/48e4e9271c4e71768224586493686878"),
+            ),
+            ("o/b379798b5139d9d3b0781fb8df5a4a21/libc.so.6", &[1; 5000]),
+            (
+                "o/09ccee38bb042783a6b264f7f49f25ad/UnwindRegistersSave.o",
+                &[2; 3000],
+            ),
+            ("tmp/1ac451ecf66363fc/partial.o", b"x"),
+            ("z/0063032fd38acf86094af2ddfb1524b4", b"zir"),
+        ];
+        for (path, bytes) in files {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        FakeCache { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Sets the modification and access time of `rel` and everything under it to `days` ago.
+    fn age(&self, rel: &str, days: u64) {
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+        fn set(path: &Path, when: std::time::SystemTime) {
+            if path.is_dir() {
+                for entry in fs::read_dir(path).unwrap() {
+                    set(&entry.unwrap().path(), when);
+                }
+            }
+            let times = fs::FileTimes::new().set_accessed(when).set_modified(when);
+            fs::File::open(path).unwrap().set_times(times).unwrap();
+        }
+        set(&self.path(rel), when);
+    }
+
+    fn ziglink(&self, args: &[&str]) -> Output {
+        ziglink(args)
+            .env("ZIG_GLOBAL_CACHE_DIR", self.dir.path())
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn cache_clean_keeps_young_entries_and_removes_old_ones() {
+    let cache = FakeCache::new();
+    for rel in [STUBS_MANIFEST, STUBS_FOLDER, "tmp/1ac451ecf66363fc"] {
+        cache.age(rel, 40);
+    }
+    let out = cache.ziglink(&["cache", "clean", "--older-than", "30d", "--dry-run"]);
+    assert!(
+        stdout(&out).contains("would remove 2 entries"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        cache.path(STUBS_FOLDER).exists(),
+        "a dry run removed something"
+    );
+
+    let out = cache.ziglink(&["cache", "clean", "--older-than", "30d"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("removed 2 entries") && text.contains("glibc-stubs 1, temporary 1"),
+        "{text}"
+    );
+    assert!(text.contains("kept 2 entries used within 30d"), "{text}");
+    // The old entry's folder is gone and its manifest emptied, not deleted.
+    assert!(!cache.path(STUBS_FOLDER).exists());
+    assert_eq!(fs::metadata(cache.path(STUBS_MANIFEST)).unwrap().len(), 0);
+    assert!(!cache.path("tmp/1ac451ecf66363fc").exists());
+    // The young ones stay as they were.
+    assert!(cache
+        .path(UNWIND_FOLDER)
+        .join("UnwindRegistersSave.o")
+        .exists());
+    assert_eq!(
+        fs::metadata(cache.path(UNWIND_MANIFEST)).unwrap().len(),
+        144
+    );
+    assert!(cache.path("z/0063032fd38acf86094af2ddfb1524b4").exists());
+
+    // Without an age, everything goes that is locked by no one and, where zig keeps no lock,
+    // older than a day.
+    cache.age("z/0063032fd38acf86094af2ddfb1524b4", 0);
+    let out = cache.ziglink(&["cache", "clean"]);
+    let text = stdout(&out);
+    assert!(text.contains("removed 2 entries"), "{text}");
+    assert!(!cache.path(UNWIND_FOLDER).exists());
+    assert!(!cache.path("z/0063032fd38acf86094af2ddfb1524b4").exists());
+}
+
+#[test]
+fn cache_clean_skips_an_entry_a_build_holds() {
+    use std::os::fd::AsRawFd;
+    let cache = FakeCache::new();
+    // What zig holds on every entry a running compilation links.
+    let held = fs::File::open(cache.path(STUBS_MANIFEST)).unwrap();
+    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_SH) }, 0);
+
+    let out = cache.ziglink(&["cache", "clean"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("kept 1 entry in use by running builds") && text.contains("glibc-stubs 1"),
+        "{text}"
+    );
+    assert!(cache.path(STUBS_FOLDER).join("libc.so.6").exists());
+    assert!(fs::metadata(cache.path(STUBS_MANIFEST)).unwrap().len() > 0);
+    assert!(!cache.path(UNWIND_FOLDER).exists(), "{text}");
+
+    drop(held);
+    let out = cache.ziglink(&["cache", "clean"]);
+    assert!(stdout(&out).contains("removed 1 entry"), "{}", stdout(&out));
+    assert!(!cache.path(STUBS_FOLDER).exists());
+}
+
+#[test]
+fn cache_clean_refuses_a_cache_whose_folders_it_cannot_tie_to_manifests() {
+    let cache = FakeCache::new();
+    // As if zig named its folders differently: none of the manifests' folders exist, others do.
+    for (from, to) in [
+        (STUBS_FOLDER, "o/00000000000000000000000000000001"),
+        (UNWIND_FOLDER, "o/00000000000000000000000000000002"),
+    ] {
+        fs::rename(cache.path(from), cache.path(to)).unwrap();
+    }
+    let out = cache.ziglink(&["cache", "clean"]);
+    assert_one_line_error(&out, "refusing to clean: only 0 of 2 manifests");
+    assert!(cache.path("o/00000000000000000000000000000001").exists());
+    assert!(fs::metadata(cache.path(STUBS_MANIFEST)).unwrap().len() > 0);
+}
+
+#[test]
+fn cache_clean_keeps_folders_another_zig_versions_manifests_may_name() {
+    let cache = FakeCache::new();
+    fs::write(
+        cache.path("h/4f0c1ad7c1e1f5b0a3e2f5a6b7c8d9e0.txt"),
+        b"0\n1 2 3 x 1 a.c\n",
+    )
+    .unwrap();
+    fs::create_dir_all(cache.path("o/4f0c1ad7c1e1f5b0a3e2f5a6b7c8d9e0")).unwrap();
+    fs::write(cache.path("o/4f0c1ad7c1e1f5b0a3e2f5a6b7c8d9e0/a.o"), b"o").unwrap();
+    cache.age("o/4f0c1ad7c1e1f5b0a3e2f5a6b7c8d9e0", 40);
+    let out = cache.ziglink(&["cache", "clean"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("kept 1 entry that no zig 0.17 manifest names"),
+        "{text}"
+    );
+    assert!(
+        text.contains("of another zig version, such as h/4f0c1ad7"),
+        "{text}"
+    );
+    assert!(cache
+        .path("o/4f0c1ad7c1e1f5b0a3e2f5a6b7c8d9e0/a.o")
+        .exists());
+    assert!(!cache.path(STUBS_FOLDER).exists(), "{text}");
+}
+
+#[test]
+fn cache_info_sizes_each_kind() {
+    let cache = FakeCache::new();
+    let out = cache.ziglink(&["cache", "info"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "zig's cache: {} (ZIG_GLOBAL_CACHE_DIR)\ntotal: ",
+            cache.dir.path().display()
+        )),
+        "{text}"
+    );
+    for kind in [
+        "glibc stub libraries",
+        "libunwind",
+        "manifests (h/)",
+        "temporary (tmp/)",
+    ] {
+        assert!(text.contains(kind), "{kind} not in:\n{text}");
+    }
+    let out = cache.ziglink(&["cache", "info", "--json"]);
+    let json = stdout(&out);
+    assert!(json.contains("\"kind\": \"glibc-stubs\""), "{json}");
+    assert!(json.contains("\"exists\": true"), "{json}");
+}
+
+#[test]
+fn cache_commands_say_what_is_wrong_in_one_line() {
+    let cache = FakeCache::new();
+    let out = cache.ziglink(&["cache", "clean", "--older-than", "2w"]);
+    assert_one_line_error(&out, "malformed age `2w` for --older-than");
+    // No HOME and no ZIG_GLOBAL_CACHE_DIR: nowhere to look.
+    for args in [&["cache", "info"][..], &["cache", "clean"], &["warm"]] {
+        let out = ziglink(args)
+            .env("ZIGLINK_ZIG", fakes().join("zig"))
+            .output()
+            .unwrap();
+        assert_one_line_error(&out, "cannot tell where zig's cache is");
+    }
+}
+
+#[test]
+fn warm_links_like_rustc_with_the_resolved_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("zig-cache");
+    let out = ziglink(&["warm", "--target", "aarch64-unknown-linux-gnu.2.28"])
+        .faked(dir.path(), 0)
+        .env("ZIG_GLOBAL_CACHE_DIR", &cache)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    // The fake zig builds nothing, and says so.
+    assert!(
+        text.contains("aarch64-unknown-linux-gnu (glibc 2.28): already warm, nothing built"),
+        "{text}"
+    );
+    // The last call is the release-profile shared object, as rustc links a cdylib.
+    let last = recorded(dir.path());
+    for arg in [
+        "cc",
+        "-target",
+        "aarch64-linux-gnu.2.28",
+        "-lunwind",
+        "-shared",
+    ] {
+        assert!(last.contains(&arg.to_string()), "{arg} not in {last:?}");
+    }
+    assert!(last.contains(&"-Wl,--strip-debug".to_string()), "{last:?}");
+    assert!(cache.join("ziglink/warm.c").is_file());
+
+    let out = ziglink(&["warm", "--target", "x86_64-unknown-linux-musl"])
+        .faked(dir.path(), 3)
+        .env("ZIG_GLOBAL_CACHE_DIR", &cache)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "ziglink: error: zig failed to compile the warm-up program for \
+             x86_64-unknown-linux-musl (exit status: 3)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

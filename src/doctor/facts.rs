@@ -92,12 +92,7 @@ fn zig(settings: &Settings) -> Result<ZigFacts, String> {
 
 fn zig_cache() -> CacheFacts {
     let location = cache::for_this_process();
-    let chosen_by = match location {
-        cache::Location::UserSet(_) => cache::ZIG_CACHE_VAR,
-        cache::Location::Default(_) => "zig's default",
-        cache::Location::Fallback(_) => "ziglink's fallback, as zig's default is not writable",
-        cache::Location::Unknown => "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
-    };
+    let chosen_by = location.chosen_by();
     let path = location.path().map(Path::to_path_buf);
     // A real write, not access(2): root passes every permission check, even where no file
     // can be created. zig creates missing folders, so the deepest existing one is what counts.

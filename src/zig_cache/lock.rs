@@ -1,0 +1,105 @@
+//! The file locks zig's cache relies on. zig takes flock(2) locks (not fcntl ones) on each
+//! manifest and ZIR file it uses: shared while it uses an entry, exclusive while it builds one,
+//! and a compilation keeps the locks of the libc, CRT and runtime entries it links until it
+//! exits. ziglink takes the same kind of lock, so the two see each other.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::Path;
+
+/// Opens `path` for reading (and writing, with `write`) without touching its access time, which
+/// is what the age of an entry is read from; falls back to a plain open where `O_NOATIME` is
+/// refused (a file of another user).
+pub fn open_quietly(path: &Path, write: bool) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(write);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut quiet = options.clone();
+        match quiet.custom_flags(libc::O_NOATIME).open(path) {
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) => {}
+            other => return other,
+        }
+    }
+    options.open(path)
+}
+
+/// Takes an exclusive lock on `file` if no one holds any lock on it; `Ok(false)` when someone
+/// does.
+#[cfg(unix)]
+pub fn try_exclusive(file: &File) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock(2) on a descriptor this `File` owns for the whole call.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let error = io::Error::last_os_error();
+    if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        Ok(false)
+    } else {
+        Err(error)
+    }
+}
+
+/// Waits for an exclusive lock on `file`.
+#[cfg(unix)]
+pub fn exclusive(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: as in `try_exclusive`.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(());
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub fn try_exclusive(_file: &File) -> io::Result<bool> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "zig's cache locks are flock(2) locks, which this system does not have",
+    ))
+}
+
+#[cfg(not(unix))]
+pub fn exclusive(file: &File) -> io::Result<()> {
+    try_exclusive(file).map(|_| ())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_held_elsewhere_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest");
+        std::fs::write(&path, b"x").unwrap();
+        // flock locks belong to the open file, so two opens in one process contend like two
+        // processes do.
+        let first = open_quietly(&path, true).unwrap();
+        let second = open_quietly(&path, true).unwrap();
+        assert!(try_exclusive(&first).unwrap());
+        assert!(!try_exclusive(&second).unwrap());
+        drop(first);
+        assert!(try_exclusive(&second).unwrap());
+    }
+
+    #[test]
+    fn a_shared_lock_blocks_an_exclusive_one() {
+        use std::os::fd::AsRawFd;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest");
+        std::fs::write(&path, b"x").unwrap();
+        let reader = File::open(&path).unwrap();
+        // What zig holds while a compilation uses an entry.
+        assert_eq!(unsafe { libc::flock(reader.as_raw_fd(), libc::LOCK_SH) }, 0);
+        let cleaner = open_quietly(&path, true).unwrap();
+        assert!(!try_exclusive(&cleaner).unwrap());
+    }
+}

@@ -1,0 +1,148 @@
+//! `ziglink cache info` and `ziglink cache clean`: what is in zig's global cache, and removing
+//! entries no running build holds. `scan` reads the cache, `digest` ties manifests to their
+//! output folders, `kinds` names what each entry is, `clean` decides and removes, `lock` is
+//! zig's flock(2) protocol. See docs/zig-cache.md for what `clean` guarantees.
+
+pub mod age;
+pub mod clean;
+pub mod digest;
+pub mod info;
+pub mod kinds;
+pub mod lock;
+pub mod scan;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use crate::cache::{self, Location};
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+
+/// ziglink's own folder inside zig's cache: the lock `warm` and `clean` take, and the source
+/// `warm` compiles (kept at a fixed path so that zig finds its object cached next time).
+pub const ZIGLINK_DIR: &str = "ziglink";
+const LOCK_FILE: &str = "lock";
+
+/// The cache zig uses under this environment, and why there.
+pub fn location() -> Result<(PathBuf, Location)> {
+    let location = cache::for_this_process();
+    match location.path() {
+        Some(path) => Ok((path.to_path_buf(), location.clone())),
+        None => Err(Error::CacheUnknown),
+    }
+}
+
+/// Serialises ziglink's own work on one cache: `warm` runs, and `clean` against `warm`. zig
+/// needs no help against itself (its manifest locks already make two builds of one entry
+/// wait for each other); this lock keeps two warm-ups from building different parts at once,
+/// and a clean from removing what a warm-up has just built. Held until the file is dropped.
+pub fn maintenance_lock(root: &Path) -> Result<File> {
+    let dir = root.join(ZIGLINK_DIR);
+    let path = dir.join(LOCK_FILE);
+    let locked = std::fs::create_dir_all(&dir)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+        })
+        .and_then(|file| {
+            if !lock::try_exclusive(&file)? {
+                eprintln!(
+                    "ziglink: waiting for another `ziglink warm` or `ziglink cache clean` on {}",
+                    root.display()
+                );
+                lock::exclusive(&file)?;
+            }
+            Ok(file)
+        });
+    locked.map_err(|source| Error::CacheLock { path, source })
+}
+
+pub fn run_info(json: bool) -> Result<ExitCode> {
+    let (root, location) = location()?;
+    let scan = scan::Scan::read(&root).map_err(|source| Error::CacheRead {
+        path: root.clone(),
+        source,
+    })?;
+    let summary = info::Summary::of(&scan);
+    let exists = root.is_dir();
+    if json {
+        print!("{}", info::json(&root, &location, exists, &summary));
+    } else {
+        print!("{}", info::text(&root, &location, exists, &summary));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_clean(older_than: Option<&str>, dry_run: bool) -> Result<ExitCode> {
+    let older_than = older_than.map(age::parse).transpose()?;
+    let (root, location) = location()?;
+    println!("zig's cache: {} ({})", root.display(), location.chosen_by());
+    if !root.is_dir() {
+        println!("nothing to remove: it does not exist");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let _lock = maintenance_lock(&root)?;
+    let policy = clean::Policy {
+        older_than,
+        now: std::time::SystemTime::now(),
+    };
+    let report = clean::clean(&root, &policy, dry_run)?;
+    print!("{}", clean::render(&report, &policy, dry_run));
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `bytes` in binary units with one decimal: `5.0 KiB`, `179.3 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    for unit in ["KiB", "MiB"] {
+        if value < 1024.0 {
+            return format!("{value:.1} {unit}");
+        }
+        value /= 1024.0;
+    }
+    format!("{value:.1} GiB")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_du() {
+        let cases = [
+            (0, "0 B"),
+            (1023, "1023 B"),
+            (1024, "1.0 KiB"),
+            (5 * 1024 + 512, "5.5 KiB"),
+            (179 * 1024 * 1024, "179.0 MiB"),
+            (3 * 1024 * 1024 * 1024, "3.0 GiB"),
+            (5000 * 1024 * 1024 * 1024, "5000.0 GiB"),
+        ];
+        for (bytes, text) in cases {
+            assert_eq!(human_bytes(bytes), text);
+        }
+    }
+
+    #[test]
+    fn warm_and_clean_wait_for_each_other() {
+        let root = tempfile::tempdir().unwrap();
+        let first = maintenance_lock(root.path()).unwrap();
+        let again = File::options()
+            .write(true)
+            .open(root.path().join(ZIGLINK_DIR).join(LOCK_FILE))
+            .unwrap();
+        assert!(!lock::try_exclusive(&again).unwrap());
+        drop(first);
+        assert!(lock::try_exclusive(&again).unwrap());
+    }
+}
