@@ -25,6 +25,11 @@ pub struct ZigCall {
 
 pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Result<ExitCode> {
     let zig = find_zig(settings, argv0)?;
+    found_zig(call, settings, &zig)
+}
+
+/// [`zig`] with zig already found, for a caller that needs zig's path to build the line.
+pub fn found_zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCode> {
     let mut zig_args = Vec::with_capacity(call.lead.len() + call.args.len() + 1);
     zig_args.push(OsString::from(call.driver));
     zig_args.extend(call.lead);
@@ -36,7 +41,7 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
                 let mut at = OsString::from("@");
                 at.push(file.path());
                 zig_args.push(at);
-                log(settings, &zig, &zig_args);
+                log(settings, zig, &zig_args);
                 let code = run::spawn_and_wait(zig_command(&zig.path, &zig_args, settings));
                 drop(file); // removes it
                 return code;
@@ -46,7 +51,7 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
         }
     }
     zig_args.extend(call.args);
-    log(settings, &zig, &zig_args);
+    log(settings, zig, &zig_args);
     Err(run::exec(zig_command(&zig.path, &zig_args, settings)))
 }
 

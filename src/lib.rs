@@ -18,6 +18,7 @@ pub mod launch;
 pub mod linker;
 pub mod osbytes;
 pub mod path_env;
+pub mod reproducible;
 pub mod response;
 pub mod rules;
 pub mod run;

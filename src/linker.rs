@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{infer, response, rules};
+use crate::{infer, reproducible, response, rules};
 
 pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
@@ -17,7 +17,12 @@ pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
         None => infer::rust_target(&expanded.args).ok_or(Error::CannotInferTarget)?,
     };
     let target = settings.resolve_target(&target_text)?;
-    let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    let mut translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    if settings.reproducible {
+        translation
+            .args
+            .extend(reproducible::link_args(&translation.args));
+    }
     let call = ZigCall {
         driver: "cc",
         lead: rules::target_args(&target),

@@ -11,6 +11,7 @@ pub const TARGET: &str = "ZIGLINK_TARGET";
 pub const GLIBC: &str = "ZIGLINK_GLIBC";
 pub const ZIG: &str = "ZIGLINK_ZIG";
 pub const LOG: &str = "ZIGLINK_LOG";
+pub const REPRODUCIBLE: &str = "ZIGLINK_REPRODUCIBLE";
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Settings {
@@ -23,6 +24,9 @@ pub struct Settings {
     pub zig: Option<PathBuf>,
     /// `ZIGLINK_LOG`: print the zig command before running it.
     pub log: bool,
+    /// `ZIGLINK_REPRODUCIBLE`: make compiles and links independent of where the sources, the
+    /// target folder and zig are (`reproducible`).
+    pub reproducible: bool,
 }
 
 impl Settings {
@@ -40,6 +44,7 @@ impl Settings {
             glibc,
             zig: get(ZIG).map(PathBuf::from),
             log: get(LOG).is_some_and(|v| v != "0"),
+            reproducible: get(REPRODUCIBLE).is_some_and(|v| v != "0"),
         })
     }
 
@@ -110,17 +115,26 @@ mod tests {
             (GLIBC, "2.31"),
             (ZIG, "/opt/zig/zig"),
             (LOG, "1"),
+            (REPRODUCIBLE, "1"),
         ])
         .unwrap();
         assert_eq!(s.target.as_deref(), Some("aarch64-unknown-linux-gnu.2.28"));
         assert_eq!(s.glibc, Some(Glibc::new(2, 31)));
         assert_eq!(s.zig, Some(PathBuf::from("/opt/zig/zig")));
         assert!(s.log);
+        assert!(s.reproducible);
     }
 
     #[test]
     fn empty_and_zero_mean_unset() {
-        let s = read(&[(TARGET, ""), (GLIBC, ""), (ZIG, ""), (LOG, "0")]).unwrap();
+        let s = read(&[
+            (TARGET, ""),
+            (GLIBC, ""),
+            (ZIG, ""),
+            (LOG, "0"),
+            (REPRODUCIBLE, "0"),
+        ])
+        .unwrap();
         assert_eq!(s, Settings::default());
     }
 

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{infer, response, rules};
+use crate::{infer, reproducible, response, rules};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -61,39 +61,56 @@ impl Tool {
 
 pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
-    let call = match tool {
+    match tool {
         // zig's ar and ranlib are target-independent and read their own @files.
-        Tool::Ar | Tool::Ranlib => ZigCall {
-            driver: tool.driver(),
-            lead: Vec::new(),
-            args: args.to_vec(),
-            response_dir: None,
-        },
-        Tool::Cc | Tool::Cxx => {
-            let expanded = response::expand(args, &|path| std::fs::read(path))?;
-            // The line's own `--target=` (when it is a Rust triple) is the most specific;
-            // cargo's TARGET, which build scripts and what they run inherit, comes next.
-            let text = settings
-                .target
-                .clone()
-                .or_else(|| infer::compile_target(&expanded.args))
-                .or_else(|| std::env::var("TARGET").ok())
-                .ok_or(Error::CannotInferCompileTarget)?;
-            let target = settings.resolve_target(&text)?;
-            let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
-            // zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not;
-            // C code written for them must behave the same here. A later -fsanitize wins.
-            let mut lead = rules::target_args(&target);
-            lead.push(OsString::from("-fno-sanitize=all"));
-            ZigCall {
+        Tool::Ar | Tool::Ranlib => {
+            let call = ZigCall {
                 driver: tool.driver(),
-                lead,
-                args: translation.args,
-                response_dir: expanded.first_file_dir,
-            }
+                lead: Vec::new(),
+                args: args.to_vec(),
+                response_dir: None,
+            };
+            launch::zig(call, &settings, argv0)
         }
+        Tool::Cc | Tool::Cxx => compile(tool, &settings, argv0, args),
+    }
+}
+
+fn compile(
+    tool: Tool,
+    settings: &Settings,
+    argv0: Option<&OsString>,
+    args: &[OsString],
+) -> Result<ExitCode> {
+    let expanded = response::expand(args, &|path| std::fs::read(path))?;
+    // The line's own `--target=` (when it is a Rust triple) is the most specific; cargo's
+    // TARGET, which build scripts and what they run inherit, comes next.
+    let text = settings
+        .target
+        .clone()
+        .or_else(|| infer::compile_target(&expanded.args))
+        .or_else(|| std::env::var("TARGET").ok())
+        .ok_or(Error::CannotInferCompileTarget)?;
+    let target = settings.resolve_target(&text)?;
+    let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    // zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not; C code
+    // written for them must behave the same here. A later -fsanitize wins.
+    let mut lead = rules::target_args(&target);
+    lead.push(OsString::from("-fno-sanitize=all"));
+    let zig = launch::find_zig(settings, argv0)?;
+    if settings.reproducible {
+        lead.extend(reproducible::compile_args_here(
+            &zig.path,
+            &translation.args,
+        )?);
+    }
+    let call = ZigCall {
+        driver: tool.driver(),
+        lead,
+        args: translation.args,
+        response_dir: expanded.first_file_dir,
     };
-    launch::zig(call, &settings, argv0)
+    launch::found_zig(call, settings, &zig)
 }
 
 #[cfg(test)]
