@@ -48,7 +48,9 @@ Environment:
   ZIGLINK_ZIG             zig executable (default: the ziglang package beside ziglink, then PATH)
   ZIGLINK_LOG             set to 1 to print each zig command before it runs
   ZIGLINK_EXPLAIN         1: explain each call (rule, reason) on stderr; a path: append there
-  ZIGLINK_GLIBC_CHECK     0: skip the check that a linked file needs no glibc above the floor";
+  ZIGLINK_GLIBC_CHECK     0: skip the check that a linked file needs no glibc above the floor
+  ZIGLINK_REPRODUCIBLE    set to 1 for the same bytes from any folder and zig install (C paths
+                          mapped, __DATE__ from SOURCE_DATE_EPOCH, else 1980-01-01; sha1 build id)";
 
 #[derive(Debug, Parser)]
 #[command(name = "ziglink", version, about = ABOUT, after_help = AFTER_HELP)]
@@ -62,11 +64,20 @@ pub enum Command {
     /// Run cargo with linker, C/C++ compilers and archiver set up for each --target.
     ///
     /// A target may carry a glibc floor: `--target aarch64-unknown-linux-gnu.2.17`. cargo sees
-    /// the plain triple. All other arguments go to cargo unchanged.
+    /// the plain triple.
+    ///
+    /// `--reproducible` (ziglink's own flag, anywhere before `--`; the same as
+    /// ZIGLINK_REPRODUCIBLE=1) makes the artifacts independent of the source folder and of where
+    /// zig is installed: C/C++ compiles map those paths to fixed names, `__DATE__`/`__TIME__`
+    /// come from SOURCE_DATE_EPOCH (1980-01-01 when unset), links get a sha1 build id, and rustc
+    /// gets `--remap-path-prefix` for the workspace and CARGO_HOME, appended to RUSTFLAGS or
+    /// CARGO_ENCODED_RUSTFLAGS when set, else to build.rustflags. All other arguments go to
+    /// cargo unchanged.
     #[command(
         disable_help_flag = true,
         after_help = "Examples:\n  ziglink cargo build --release --target aarch64-unknown-linux-gnu.2.17\n  \
-                      ziglink cargo test --target x86_64-unknown-linux-musl"
+                      ziglink cargo test --target x86_64-unknown-linux-musl\n  \
+                      SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) ziglink cargo --reproducible build --release"
     )]
     Cargo {
         /// cargo's subcommand and arguments.

@@ -167,6 +167,12 @@ pub enum Error {
         target: &'static str,
         status: String,
     },
+
+    #[error(
+        "SOURCE_DATE_EPOCH is `{0}`, not a number of seconds since 1970-01-01 UTC; set it to one, \
+         e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"
+    )]
+    MalformedSourceDateEpoch(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -26,15 +26,14 @@ pub fn run(target: Option<String>, kind: LineKind, args: &[OsString]) -> Result<
     if target.is_some() {
         settings.target = target;
     }
+    // Without a zig the explanation is still worth having; the command then names plain `zig`.
+    let found = launch::find_zig(&settings, None).ok().map(|zig| zig.path);
     let call = match kind {
         LineKind::Link => linker::prepare(&settings, args)?,
-        LineKind::Cc => crate::tools::prepare(Tool::Cc, &settings, args)?,
-        LineKind::Cxx => crate::tools::prepare(Tool::Cxx, &settings, args)?,
+        LineKind::Cc => crate::tools::prepare(Tool::Cc, &settings, args, found.as_deref())?,
+        LineKind::Cxx => crate::tools::prepare(Tool::Cxx, &settings, args, found.as_deref())?,
     };
-    // Without a zig the explanation is still worth having; the command then names plain `zig`.
-    let zig = launch::find_zig(&settings, None)
-        .map(|zig| zig.path)
-        .unwrap_or_else(|_| "zig".into());
+    let zig = found.unwrap_or_else(|| "zig".into());
     let mut line = vec![OsString::from(call.driver)];
     line.extend(crate::rules::lead_args(&call.lead));
     line.extend(call.args.iter().cloned());

@@ -36,8 +36,8 @@ pub struct ZigCall {
     pub check: Option<(PathBuf, Glibc)>,
 }
 
-pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Result<ExitCode> {
-    let zig = find_zig(settings, argv0)?;
+/// Runs `call` with `zig` (from [`find_zig`]; the callers need its path to build some lines).
+pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCode> {
     if let Some(target) = &call.target {
         zig_glibc::check_requested(target, &zig.path)?;
     }
@@ -62,7 +62,7 @@ pub fn zig(call: ZigCall, settings: &Settings, argv0: Option<&OsString>) -> Resu
     if response.is_none() {
         zig_args.extend(call.args.iter().cloned());
     }
-    log(settings, &zig, &zig_args);
+    log(settings, zig, &zig_args);
     if let Some(to) = &settings.explain {
         explain::emit(
             to,

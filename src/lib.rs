@@ -24,6 +24,7 @@ pub mod linker;
 pub mod linker_options;
 pub mod osbytes;
 pub mod path_env;
+pub mod reproducible;
 pub mod response;
 pub mod rules;
 pub mod run;

@@ -7,12 +7,13 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::settings::Settings;
-use crate::{infer, response, rules, rustc_cpu};
+use crate::{infer, reproducible, response, rules, rustc_cpu};
 
 pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
     let call = prepare(&settings, args)?;
-    launch::zig(call, &settings, argv0)
+    let zig = launch::find_zig(&settings, argv0)?;
+    launch::zig(call, &settings, &zig)
 }
 
 /// The zig call for a link line; `ziglink explain` shows it without running it.
@@ -24,7 +25,13 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
     };
     let target = settings.resolve_target(&target_text)?;
     rustc_cpu::check(&target, |name| std::env::var(name).ok())?;
-    let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    let mut translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    if settings.reproducible {
+        // Last, so that it wins over a build id the line asked for.
+        translation
+            .args
+            .extend(reproducible::link_args(&translation.args));
+    }
     let check = target
         .glibc
         .zip(infer::output_path(&translation.args))

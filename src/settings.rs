@@ -21,6 +21,7 @@ pub enum ExplainTo {
     Stderr,
     File(PathBuf),
 }
+pub const REPRODUCIBLE: &str = "ZIGLINK_REPRODUCIBLE";
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Settings {
@@ -37,6 +38,9 @@ pub struct Settings {
     pub explain: Option<ExplainTo>,
     /// `ZIGLINK_GLIBC_CHECK=0` turns the post-link glibc check off.
     pub skip_glibc_check: bool,
+    /// `ZIGLINK_REPRODUCIBLE`: make compiles and links independent of where the sources, the
+    /// target folder and zig are (`reproducible`).
+    pub reproducible: bool,
 }
 
 impl Settings {
@@ -62,6 +66,7 @@ impl Settings {
                 }
             }),
             skip_glibc_check: get(GLIBC_CHECK).is_some_and(|v| v == "0"),
+            reproducible: get(REPRODUCIBLE).is_some_and(|v| v != "0"),
         })
     }
 
@@ -134,6 +139,7 @@ mod tests {
             (LOG, "1"),
             (EXPLAIN, "/tmp/explain.log"),
             (GLIBC_CHECK, "0"),
+            (REPRODUCIBLE, "1"),
         ])
         .unwrap();
         assert_eq!(s.target.as_deref(), Some("aarch64-unknown-linux-gnu.2.28"));
@@ -145,6 +151,7 @@ mod tests {
             Some(ExplainTo::File(PathBuf::from("/tmp/explain.log")))
         );
         assert!(s.skip_glibc_check);
+        assert!(s.reproducible);
         let s = read(&[(EXPLAIN, "1"), (GLIBC_CHECK, "1")]).unwrap();
         assert_eq!(s.explain, Some(ExplainTo::Stderr));
         assert!(!s.skip_glibc_check);
@@ -159,6 +166,7 @@ mod tests {
             (LOG, "0"),
             (EXPLAIN, "0"),
             (GLIBC_CHECK, ""),
+            (REPRODUCIBLE, "0"),
         ])
         .unwrap();
         assert_eq!(s, Settings::default());

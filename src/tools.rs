@@ -8,8 +8,9 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
+use crate::rules::Added;
 use crate::settings::Settings;
-use crate::{infer, response, rules, rustc_cpu};
+use crate::{infer, reproducible, response, rules, rustc_cpu};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -61,12 +62,21 @@ impl Tool {
 
 pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
-    let call = prepare(tool, &settings, args)?;
-    launch::zig(call, &settings, argv0)
+    // A line ziglink refuses is reported as such even where zig is missing.
+    let zig = launch::find_zig(&settings, argv0);
+    let zig_path = zig.as_ref().ok().map(|zig| zig.path.as_path());
+    let call = prepare(tool, &settings, args, zig_path)?;
+    launch::zig(call, &settings, &zig?)
 }
 
 /// The zig call for one tool's line; `ziglink explain --tool cc` shows it without running it.
-pub fn prepare(tool: Tool, settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
+/// `zig` is where zig is, whose headers reproducible builds map to a fixed name.
+pub fn prepare(
+    tool: Tool,
+    settings: &Settings,
+    args: &[OsString],
+    zig: Option<&Path>,
+) -> Result<ZigCall> {
     Ok(match tool {
         // zig's ar and ranlib are target-independent and read their own @files.
         Tool::Ar | Tool::Ranlib => ZigCall {
@@ -95,6 +105,14 @@ pub fn prepare(tool: Tool, settings: &Settings, args: &[OsString]) -> Result<Zig
             lead.extend(rustc_cpu::for_compile(&target, |name| {
                 std::env::var(name).ok()
             })?);
+            if let Some(zig) = zig.filter(|_| settings.reproducible) {
+                lead.push(Added {
+                    rule: "reproducible",
+                    reason: "ZIGLINK_REPRODUCIBLE: this build's folders and zig's mapped to fixed \
+                             names, and __DATE__/__TIME__ pinned to SOURCE_DATE_EPOCH",
+                    args: reproducible::compile_args_here(zig, &translation.args)?,
+                });
+            }
             ZigCall {
                 driver: tool.driver(),
                 what: if tool == Tool::Cc {

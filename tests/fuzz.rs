@@ -163,8 +163,8 @@ proptest! {
         "[a-z0-9_.=-]{0,40}".prop_map(OsString::from),
         prop::collection::vec(any::<u8>(), 0..20).prop_map(OsString::from_vec),
     ], 0..12)) {
-        let split = cargo_cmd::split_targets(&args);
-        prop_assert_eq!(&split, &cargo_cmd::split_targets(&args));
+        let split = cargo_cmd::split_args(&args);
+        prop_assert_eq!(&split, &cargo_cmd::split_args(&args));
         if let Some(at) = args.iter().position(|a| a == "--") {
             let theirs = &args[at..];
             prop_assert!(split.args.ends_with(theirs), "{:?} -> {:?}", args, split.args);

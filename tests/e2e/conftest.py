@@ -119,10 +119,9 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
-@pytest.fixture(scope="session")
-def installed(wheelhouse, tmp_path_factory) -> Path:
-    """A venv with ziglink (and, through its dependency, ziglang) installed from the wheelhouse."""
-    venv = tmp_path_factory.mktemp("ziglink-venv")
+def install_ziglink(venv: Path, wheelhouse: Path, tmp_path_factory) -> Path:
+    """Creates `venv` with ziglink (and, through its dependency, ziglang) installed from the
+    wheelhouse, and returns its scripts folder."""
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     env.update(shared_caches(tmp_path_factory))
     run(["uv", "venv", "--quiet", "--allow-existing", venv], env=env)
@@ -130,6 +129,12 @@ def installed(wheelhouse, tmp_path_factory) -> Path:
     source = ["--no-index", "--find-links", str(wheelhouse)]
     run(["uv", "pip", "install", "--quiet", "--python", python, *source, "ziglink"], env=env)
     return venv / "bin"
+
+
+@pytest.fixture(scope="session")
+def installed(wheelhouse, tmp_path_factory) -> Path:
+    """A venv with ziglink installed from the wheelhouse."""
+    return install_ziglink(tmp_path_factory.mktemp("ziglink-venv"), wheelhouse, tmp_path_factory)
 
 
 @pytest.fixture
