@@ -5,8 +5,10 @@
 //! Measured with zig 0.17.1 on the hello-c fixture, the differences between two builds in two
 //! folders with zig in two venvs were: the compile folder and source paths in the C objects'
 //! debug info (zig compiles with debug info unless told otherwise), zig's header paths in the
-//! C++ object's, and `__DATE__`/`__TIME__`. zig's `ar` already writes zero dates, uids and
-//! modes, and rustc's own objects record relative paths unless they carry debug info.
+//! C++ object's, CMake's absolute `__FILE__`, and `__DATE__`/`__TIME__` (zig's clang reads
+//! SOURCE_DATE_EPOCH, but zig's cache does not key on it). zig's `ar` already writes zero
+//! dates, uids and modes, and rustc's own objects record relative paths unless they carry
+//! debug info.
 //!
 //! Each decision is a pure function of the environment, looked up through a closure. The
 //! compilers, the linker and `ziglink cargo` call in with one line each, only when the switch

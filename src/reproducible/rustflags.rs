@@ -8,9 +8,11 @@
 //!   the result goes out as `CARGO_ENCODED_RUSTFLAGS` (split the way cargo splits `RUSTFLAGS`;
 //!   encoded, so that a path with a space stays one flag);
 //! - otherwise ours go into `build.rustflags` through `--config`, which cargo appends to the
-//!   `build.rustflags` of the user's config files. If the user's config has `rustflags` in a
-//!   `[target]` table, cargo ignores `build.rustflags`: their flags stay, ours are lost; the
-//!   README says to set `RUSTFLAGS` in that case.
+//!   `build.rustflags` of the user's config files. Measured with cargo 1.95: an array merges
+//!   with an array; with a string (`rustflags = "..."`) cargo stops with "failed to merge key",
+//!   which beats the alternative (a string `--config` silently replaces a string). If the
+//!   user's config has `rustflags` in a `[target]` table, cargo ignores `build.rustflags`:
+//!   their flags stay, ours are lost; the README says to set `RUSTFLAGS` in those cases.
 
 use std::ffi::OsString;
 
