@@ -18,32 +18,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import ROOT, run
+
 TRIPLE = "x86_64-unknown-linux-gnu"
 # Saves rustc's link line, then links with ziglink as cargo asked.
 RECORDER = """#!/bin/sh
 printf '%s\\0' "$@" > "$BENCH_LINK_ARGS"
 exec ziglink "$@"
 """
-
-
-def run(cmd, *, env, cwd=None) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [str(c) for c in cmd], env=env, cwd=cwd, text=True, capture_output=True, check=False
-    )
-    if proc.returncode != 0:
-        sys.exit(
-            f"bench: {shlex.join(map(str, cmd))} exited {proc.returncode}\n{proc.stderr[-4000:]}"
-        )
-    return proc
 
 
 def timed(cmd, *, env, cwd=None) -> float:

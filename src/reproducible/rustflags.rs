@@ -63,24 +63,9 @@ fn config_value(flags: &[OsString]) -> String {
     let items: Vec<String> = flags
         .iter()
         .filter_map(|f| f.to_str())
-        .map(toml_string)
+        .map(crate::config_snippet::toml_string)
         .collect();
     format!("build.rustflags=[{}]", items.join(", "))
-}
-
-fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

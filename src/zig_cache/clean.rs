@@ -178,22 +178,8 @@ fn clean_manifest(
     dry_run: bool,
     report: &mut Report,
 ) -> Result<()> {
-    let mut file = match lock::open_quietly(path, true) {
-        Ok(file) => file,
-        Err(e) => {
-            unopenable(path, e, report);
-            return Ok(());
-        }
-    };
-    let guard = match lock::try_exclusive(&file) {
-        Ok(true) => Guard::Locked,
-        Ok(false) => Guard::Busy,
-        Err(source) => {
-            return Err(Error::CacheLock {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
+    let Some((mut file, guard)) = open_and_try_lock(path, report)? else {
+        return Ok(());
     };
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     // Read again: zig may have rewritten it since the scan, and now it cannot.
@@ -237,11 +223,27 @@ fn clean_manifest(
 }
 
 fn clean_zir(path: &Path, policy: &Policy, dry_run: bool, report: &mut Report) -> Result<()> {
+    let Some((file, guard)) = open_and_try_lock(path, report)? else {
+        return Ok(());
+    };
+    let usage = scan::usage(path);
+    let verdict = decide(guard, usage.newest, policy);
+    // Removed while still locked; a zig holding it open keeps reading the complete file.
+    act(path, verdict, Kind::ZigCompiler, usage, dry_run, report);
+    drop(file);
+    Ok(())
+}
+
+/// A file that vanished since the scan is no one's concern; one that cannot be opened for writing
+/// (another user's, a read-only cache) can be neither locked nor removed, and is reported.
+/// Opens a cache file and tries zig's exclusive lock on it without waiting. `None` when the file
+/// cannot be opened (gone since the scan, or reported as failed).
+fn open_and_try_lock(path: &Path, report: &mut Report) -> Result<Option<(std::fs::File, Guard)>> {
     let file = match lock::open_quietly(path, true) {
         Ok(file) => file,
         Err(e) => {
             unopenable(path, e, report);
-            return Ok(());
+            return Ok(None);
         }
     };
     let guard = match lock::try_exclusive(&file) {
@@ -254,16 +256,9 @@ fn clean_zir(path: &Path, policy: &Policy, dry_run: bool, report: &mut Report) -
             })
         }
     };
-    let usage = scan::usage(path);
-    let verdict = decide(guard, usage.newest, policy);
-    // Removed while still locked; a zig holding it open keeps reading the complete file.
-    act(path, verdict, Kind::ZigCompiler, usage, dry_run, report);
-    drop(file);
-    Ok(())
+    Ok(Some((file, guard)))
 }
 
-/// A file that vanished since the scan is no one's concern; one that cannot be opened for writing
-/// (another user's, a read-only cache) can be neither locked nor removed, and is reported.
 fn unopenable(path: &Path, error: std::io::Error, report: &mut Report) {
     if error.kind() != std::io::ErrorKind::NotFound {
         report.failed.push((path.to_path_buf(), error));

@@ -144,3 +144,13 @@ def cargo_env(sandbox, installed) -> dict[str, str]:
     env["PATH"] = f"{installed}{os.pathsep}{env['PATH']}"
     env["CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"] = "ziglink"
     return env
+
+
+@pytest.fixture
+def crate(tmp_path) -> Path:
+    """A copy of the hello-bin fixture to build."""
+    return copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
+
+
+def cargo_build(crate: Path, env: dict[str, str], *extra: str, check=True):
+    return run(["cargo", "build", "--locked", *extra], env=env, cwd=crate, check=check)

@@ -7,20 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, max_glibc, run
+from conftest import cargo_build, max_glibc, run
 
 pytestmark = pytest.mark.e2e
 
 EXPECTED_OUTPUT = "threads: 60, caught panic: true, file: round trip"
-
-
-@pytest.fixture
-def crate(tmp_path) -> Path:
-    return copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
-
-
-def cargo_build(crate: Path, env: dict[str, str], *extra: str, check=True):
-    return run(["cargo", "build", "--locked", *extra], env=env, cwd=crate, check=check)
 
 
 def test_binary_runs_and_needs_at_most_glibc_2_17(crate, cargo_env):

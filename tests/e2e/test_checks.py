@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_tree, max_glibc, run
+from conftest import FIXTURES, ROOT, cargo_build, copy_tree, max_glibc, run
 
 pytestmark = pytest.mark.e2e
 
@@ -18,15 +18,6 @@ HOST_LIBC = Path("/lib/x86_64-linux-gnu/libc.so.6")
 # the floor; an executable then also needs its private symbols left undefined.
 HOST_LIBC_FLAGS = f"-C link-arg={HOST_LIBC} -C link-arg=-Wl,--allow-shlib-undefined"
 RUSTFLAGS_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS"
-
-
-@pytest.fixture
-def crate(tmp_path) -> Path:
-    return copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
-
-
-def cargo_build(crate: Path, env: dict[str, str], *extra: str, check=True):
-    return run(["cargo", "build", "--locked", *extra], env=env, cwd=crate, check=check)
 
 
 @pytest.mark.skipif(not HOST_LIBC.exists(), reason="needs the x86_64 Debian layout")

@@ -11,16 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, run
+from conftest import run
 
 pytestmark = pytest.mark.e2e
 
 EXPECTED_OUTPUT = "threads: 60, caught panic: true, file: round trip"
-
-
-@pytest.fixture
-def crate(tmp_path) -> Path:
-    return copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
 
 
 @pytest.fixture
