@@ -43,22 +43,42 @@ def test_floor_is_enforced_and_moves_with_ziglink_glibc(crate, cargo_env):
 EXECVE = re.compile(
     r'^(\d+) +execve\("([^"]*)", \[(.*?)\](?:, 0x[0-9a-f]+ /\* \d+ vars \*/)?\) = 0'
 )
+# A spawn, whole or as strace's "<... clone3 resumed>" half, with the child's pid.
+SPAWN = re.compile(r"^(\d+) +(?:<\.\.\. )?(?:clone3?|vfork|fork)\b.*\) +=\s+(\d+)$")
 
 
-def test_one_link_execs_one_zig_and_no_python(crate, cargo_env, tmp_path, installed):
-    cargo_build(crate, cargo_env)  # everything built; the traced build only relinks
+@pytest.mark.parametrize("glibc_check", ["on", "off"])
+def test_one_link_runs_one_zig_and_no_python(crate, cargo_env, tmp_path, installed, glibc_check):
+    """With the post-link glibc check, ziglink runs zig as its one child and reads the output
+    after; without it, ziglink becomes zig (exec keeps the pid). Either way: one zig, no Python."""
+    env = {**cargo_env, "ZIGLINK_GLIBC_CHECK": "1" if glibc_check == "on" else "0"}
+    cargo_build(crate, env)  # everything built; the traced build only relinks
     (crate / "src" / "main.rs").touch()
-    trace = tmp_path / "execve.trace"
-    strace = ["strace", "-f", "-qq", "-s", "256", "-e", "trace=execve", "-o", trace]
-    run([*strace, "cargo", "build", "--locked"], env=cargo_env, cwd=crate)
+    trace = tmp_path / "trace"
+    calls = "trace=execve,clone,clone3,vfork,fork"
+    # -ff: one file per process, so no call is split by another process's output.
+    strace = ["strace", "-ff", "-qq", "-s", "256", "-e", calls, "-o", trace]
+    run([*strace, "cargo", "build", "--locked"], env=env, cwd=crate)
 
-    execs = [m.groups() for line in trace.read_text().splitlines() if (m := EXECVE.match(line))]
+    execs, children = [], {}
+    for part in tmp_path.glob("trace.*"):
+        pid = part.suffix[1:]
+        for line in part.read_text().splitlines():
+            if m := EXECVE.match(f"{pid} {line}"):
+                execs.append(m.groups())
+            elif m := SPAWN.match(f"{pid} {line}"):
+                children.setdefault(pid, []).append(m.group(2))
     linker_pids = [pid for pid, path, _ in execs if Path(path).name == "ziglink"]
     assert len(linker_pids) == 1, execs
-    # exec keeps the pid: what the ziglink process became is what it ran.
-    became = [(path, argv) for pid, path, argv in execs if pid == linker_pids[0]]
-    assert len(became) == 2, became  # ziglink itself, then exactly one zig
-    zig_path, zig_argv = became[1]
+    linker = linker_pids[0]
+    ran = [(path, argv) for pid, path, argv in execs if pid == linker][1:]
+    if glibc_check == "on":
+        assert ran == [], ran  # ziglink stays itself, to check the output after zig
+        assert len(children.get(linker, [])) == 1, children.get(linker)
+        (child,) = children[linker]
+        ran = [(path, argv) for pid, path, argv in execs if pid == child]
+    assert len(ran) == 1, ran  # exactly one zig
+    zig_path, zig_argv = ran[0]
     assert zig_path.endswith("site-packages/ziglang/zig"), zig_path
     assert zig_argv.split(", ")[1] == '"cc"', zig_argv
     assert Path(zig_path).resolve().is_relative_to(installed.parent.resolve())
