@@ -165,7 +165,8 @@ pub enum Command {
     /// and shared object, cargo's dev and release profiles, rustc's libraries), so everything a
     /// real link of the target asks zig for is built, and a parallel build afterwards starts
     /// hot. Targets resolve as for `ziglink cargo` (the host's when none is given; glibc floors
-    /// and ZIGLINK_GLIBC_<TRIPLE> apply).
+    /// and ZIGLINK_GLIBC_<TRIPLE> apply). Run it from the folder you build in: zig keys some
+    /// entries by whether its own folders lie below the folder a link runs from.
     #[command(after_help = "Examples:\n  \
                       ziglink warm\n  \
                       ziglink warm --target aarch64-unknown-linux-gnu.2.28 --target \\\n    \

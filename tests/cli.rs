@@ -722,6 +722,11 @@ impl FakeCache {
                 &[2; 3000],
             ),
             ("tmp/1ac451ecf66363fc/partial.o", b"x"),
+            (
+                "b/cb0485cff05b38d3b366b0bbc1e2264e/builtin.zig",
+                b"pub const x = 1;\n",
+            ),
+            ("p/pkg-1.0.0-abc/build.zig", b"x"),
             ("z/0063032fd38acf86094af2ddfb1524b4", b"zir"),
         ];
         for (path, bytes) in files {
@@ -811,6 +816,17 @@ fn cache_clean_keeps_young_entries_and_removes_old_ones() {
     assert!(text.contains("removed 2 entries"), "{text}");
     assert!(!cache.path(UNWIND_FOLDER).exists());
     assert!(!cache.path("z/0063032fd38acf86094af2ddfb1524b4").exists());
+
+    // Never: builtin.zig copies zig may rewrite at any moment, and fetched packages.
+    for rel in ["b/cb0485cff05b38d3b366b0bbc1e2264e", "p/pkg-1.0.0-abc"] {
+        cache.age(rel, 400);
+    }
+    let out = cache.ziglink(&["cache", "clean"]);
+    assert_eq!(stdout(&out).lines().nth(1), Some("nothing to remove"));
+    assert!(cache
+        .path("b/cb0485cff05b38d3b366b0bbc1e2264e/builtin.zig")
+        .exists());
+    assert!(cache.path("p/pkg-1.0.0-abc/build.zig").exists());
 }
 
 #[test]

@@ -150,19 +150,20 @@ pub fn clean(root: &Path, policy: &Policy, dry_run: bool) -> Result<Report> {
     for other in &scan.others {
         match other.area {
             Area::Zir => clean_zir(&other.path, policy, dry_run, &mut report)?,
-            Area::Builtin | Area::Tmp => {
+            Area::Tmp => {
                 let verdict = decide(Guard::Unlocked, other.usage.newest, policy);
-                let kind = other.area.kind().unwrap_or(Kind::Other);
+                let usage = other.usage;
                 act(
                     &other.path,
                     verdict,
-                    kind,
-                    other.usage,
+                    Kind::Temporary,
+                    usage,
                     dry_run,
                     &mut report,
                 );
             }
-            // zig's clock probe, fetched packages, ziglink's own files, anything unknown.
+            // builtin.zig copies (zig rewrites them without a lock), zig's clock probe, fetched
+            // packages, ziglink's own files, anything unknown.
             _ => {}
         }
     }
