@@ -28,11 +28,7 @@ pub struct Explanation<'a> {
 }
 
 fn words(args: &[std::ffi::OsString]) -> String {
-    let words: Vec<String> = args
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    crate::shell::join(words.iter().map(String::as_str))
+    crate::shell::join_os(args.iter().map(|a| a.as_os_str()))
 }
 
 pub fn render(e: &Explanation) -> String {

@@ -34,8 +34,7 @@ pub fn run(target: Option<String>, kind: LineKind, args: &[OsString]) -> Result<
         LineKind::Cxx => crate::tools::prepare(Tool::Cxx, &settings, args, found.as_deref())?,
     };
     let zig = found.unwrap_or_else(|| "zig".into());
-    let mut line = vec![OsString::from(call.driver)];
-    line.extend(crate::rules::lead_args(&call.lead));
+    let mut line = call.head();
     line.extend(call.args.iter().cloned());
     print!(
         "{}",

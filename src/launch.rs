@@ -36,14 +36,21 @@ pub struct ZigCall {
     pub check: Option<(PathBuf, Glibc)>,
 }
 
+impl ZigCall {
+    /// The start of zig's command line: the driver and ziglink's own arguments.
+    pub fn head(&self) -> Vec<OsString> {
+        let mut head = vec![OsString::from(self.driver)];
+        head.extend(crate::rules::lead_args(&self.lead));
+        head
+    }
+}
+
 /// Runs `call` with `zig` (from [`find_zig`]; the callers need its path to build some lines).
 pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCode> {
     if let Some(target) = &call.target {
         zig_glibc::check_requested(target, &zig.path)?;
     }
-    let mut zig_args = Vec::with_capacity(call.lead.len() + call.args.len() + 2);
-    zig_args.push(OsString::from(call.driver));
-    zig_args.extend(crate::rules::lead_args(&call.lead));
+    let mut zig_args = call.head();
     // A line that needed a response file still does, written in the dialect zig reads.
     let mut response = None;
     if let Some(dir) = &call.response_dir {

@@ -73,11 +73,7 @@ fn code_of(status: ExitStatus) -> ExitCode {
 
 /// The command as a shell line, for `ZIGLINK_LOG`.
 pub fn shell_line(program: &Path, args: &[OsString]) -> String {
-    let words: Vec<String> = std::iter::once(program.as_os_str())
-        .chain(args.iter().map(|a| a.as_os_str()))
-        .map(|word| word.to_string_lossy().into_owned())
-        .collect();
-    shell::join(words.iter().map(String::as_str))
+    shell::join_os(std::iter::once(program.as_os_str()).chain(args.iter().map(|a| a.as_os_str())))
 }
 
 #[cfg(test)]

@@ -21,6 +21,12 @@ pub fn join<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
     words.into_iter().map(quote).collect::<Vec<_>>().join(" ")
 }
 
+/// [`join`] for arguments as the OS gives them; bytes that are not UTF-8 show as U+FFFD.
+pub fn join_os<'a>(words: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> String {
+    let words: Vec<Cow<'_, str>> = words.into_iter().map(|w| w.to_string_lossy()).collect();
+    join(words.iter().map(|w| w.as_ref()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
