@@ -101,7 +101,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     }
     cargo.args(&cargo_args);
     cargo.envs(cargo_env::for_targets(&targets));
-    cargo.envs(bindgen::env_vars(&zig.path, &targets, &settings));
+    cargo.envs(bindgen::env_vars(&zig, &targets, &settings));
     if let Some(path) = path_env::with_own_dir() {
         cargo.env("PATH", path);
     }

@@ -27,13 +27,13 @@ pub fn run(target: Option<String>, kind: LineKind, args: &[OsString]) -> Result<
         settings.target = target;
     }
     // Without a zig the explanation is still worth having; the command then names plain `zig`.
-    let found = launch::find_zig(&settings, None).ok().map(|zig| zig.path);
+    let found = launch::find_zig(&settings, None).ok();
     let call = match kind {
         LineKind::Link => linker::prepare(&settings, args)?,
-        LineKind::Cc => crate::tools::prepare(Tool::Cc, &settings, args, found.as_deref())?,
-        LineKind::Cxx => crate::tools::prepare(Tool::Cxx, &settings, args, found.as_deref())?,
+        LineKind::Cc => crate::tools::prepare(Tool::Cc, &settings, args, found.as_ref())?,
+        LineKind::Cxx => crate::tools::prepare(Tool::Cxx, &settings, args, found.as_ref())?,
     };
-    let zig = found.unwrap_or_else(|| "zig".into());
+    let zig = found.map_or_else(|| "zig".into(), |zig| zig.path);
     let mut line = call.head();
     line.extend(call.args.iter().cloned());
     print!(

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod cargo_cmd;
 pub mod cargo_env;
 pub mod cli;
+pub mod compiler_identity;
 pub mod config_snippet;
 pub mod cpu;
 pub mod doctor;
@@ -17,6 +18,7 @@ pub mod explain;
 pub mod explain_cmd;
 pub mod glibc;
 pub mod glibc_check;
+pub mod header_store;
 pub mod infer;
 pub mod json;
 pub mod launch;
@@ -39,6 +41,7 @@ pub mod warm;
 pub mod zig;
 pub mod zig_cache;
 pub mod zig_glibc;
+pub mod zig_version;
 
 use std::ffi::OsString;
 

@@ -11,8 +11,8 @@ use crate::{bindgen, cargo_env, launch, path_env};
 pub struct EnvRequest {
     pub targets: Vec<String>,
     pub shell: Shell,
-    /// Also export bindgen's clang arguments. They name zig's header folders, so they are paths
-    /// of this install, unlike everything else `ziglink env` prints.
+    /// Also export bindgen's clang arguments. They name folders (copies of zig's headers made
+    /// on first use), so they cost a zig run per target and, once, the copy.
     pub bindgen: bool,
 }
 
@@ -29,7 +29,7 @@ pub fn env(request: &EnvRequest) -> Result<ExitCode> {
     if request.bindgen {
         let zig = launch::find_zig(&settings, None)?;
         exports.extend(
-            bindgen::env_vars(&zig.path, &targets, &settings)
+            bindgen::env_vars(&zig, &targets, &settings)
                 .into_iter()
                 .map(set),
         );

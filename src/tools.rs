@@ -10,7 +10,8 @@ use crate::exit::ExitCode;
 use crate::launch::{self, ZigCall};
 use crate::rules::Added;
 use crate::settings::Settings;
-use crate::{infer, reproducible, response, rules, rustc_cpu};
+use crate::zig::Zig;
+use crate::{compiler_identity, infer, reproducible, response, rules, rustc_cpu, zig_version};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -64,18 +65,18 @@ pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<Ex
     let settings = Settings::from_process_env()?;
     // A line ziglink refuses is reported as such even where zig is missing.
     let zig = launch::find_zig(&settings, argv0);
-    let zig_path = zig.as_ref().ok().map(|zig| zig.path.as_path());
-    let call = prepare(tool, &settings, args, zig_path)?;
+    let call = prepare(tool, &settings, args, zig.as_ref().ok())?;
     launch::zig(call, &settings, &zig?)
 }
 
 /// The zig call for one tool's line; `ziglink explain --tool cc` shows it without running it.
-/// `zig` is where zig is, whose headers reproducible builds map to a fixed name.
+/// `zig` is the zig found, whose version compiles report and whose headers reproducible builds
+/// map to a fixed name.
 pub fn prepare(
     tool: Tool,
     settings: &Settings,
     args: &[OsString],
-    zig: Option<&Path>,
+    zig: Option<&Zig>,
 ) -> Result<ZigCall> {
     Ok(match tool {
         // zig's ar and ranlib are target-independent and read their own @files.
@@ -105,12 +106,15 @@ pub fn prepare(
             lead.extend(rustc_cpu::for_compile(&target, |name| {
                 std::env::var(name).ok()
             })?);
+            if let Some(version) = zig.and_then(zig_version::of) {
+                lead.push(compiler_identity::added(&version));
+            }
             if let Some(zig) = zig.filter(|_| settings.reproducible) {
                 lead.push(Added {
                     rule: "reproducible",
                     reason: "ZIGLINK_REPRODUCIBLE: this build's folders and zig's mapped to fixed \
                              names, and __DATE__/__TIME__ pinned to SOURCE_DATE_EPOCH",
-                    args: reproducible::compile_args_here(zig, &translation.args)?,
+                    args: reproducible::compile_args_here(&zig.path, &translation.args)?,
                 });
             }
             ZigCall {

@@ -134,6 +134,23 @@ pub fn site_packages_beside(bin_dir: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// zig's lib folder for the zig at `zig` (a resolved path): beside the executable in zig's
+/// own archives and the `ziglang` package, in `../lib/zig` in distribution packages, or
+/// `ZIG_LIB_DIR` when set. Callers ignore the ones that do not exist.
+pub fn lib_dirs(zig: &Path, zig_lib_dir_var: Option<&OsStr>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = zig.parent() {
+        dirs.push(dir.join("lib"));
+        if let Some(prefix) = dir.parent() {
+            dirs.push(prefix.join("lib").join("zig"));
+        }
+    }
+    if let Some(dir) = zig_lib_dir_var.filter(|v| !v.is_empty()) {
+        dirs.push(PathBuf::from(dir));
+    }
+    dirs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +244,25 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "ZIGLINK_ZIG is set to `/no/such/zig`, which does not exist or is not a file"
+        );
+    }
+
+    #[test]
+    fn lib_dirs_cover_zigs_layouts() {
+        assert_eq!(
+            lib_dirs(Path::new("/venv/site-packages/ziglang/zig"), None),
+            [
+                PathBuf::from("/venv/site-packages/ziglang/lib"),
+                PathBuf::from("/venv/site-packages/lib/zig"),
+            ]
+        );
+        assert_eq!(
+            lib_dirs(Path::new("/usr/bin/zig"), Some(OsStr::new("/opt/zl"))),
+            [
+                PathBuf::from("/usr/bin/lib"),
+                PathBuf::from("/usr/lib/zig"),
+                PathBuf::from("/opt/zl"),
+            ]
         );
     }
 }

@@ -343,6 +343,8 @@ fn c_compiler_takes_the_target_from_cc_rs_and_translates_flags() {
             "-target",
             "aarch64-linux-gnu.2.17",
             "-fno-sanitize=all",
+            "-U__VERSION__",
+            "-D__VERSION__=\"Clang \" __clang_version__ \"(zig 0.17.1)\"",
             "-mcpu=generic+v8a+crc",
             "-c",
             "x.c"
@@ -369,6 +371,8 @@ fn cxx_compiler_takes_cargos_target_and_the_per_target_floor() {
             "arm-linux-gnueabihf.2.28",
             "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
             "-fno-sanitize=all",
+            "-U__VERSION__",
+            "-D__VERSION__=\"Clang \" __clang_version__ \"(zig 0.17.1)\"",
             "-c",
             "y.cpp"
         ]
@@ -1023,6 +1027,8 @@ fn reproducible_compiles_name_folders_and_pin_the_date() {
         "-target",
         "x86_64-linux-gnu.2.17",
         "-fno-sanitize=all",
+        "-U__VERSION__",
+        "-D__VERSION__=\"Clang \" __clang_version__ \"(zig 0.17.1)\"",
     ]
     .into_iter()
     .map(String::from)

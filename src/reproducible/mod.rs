@@ -24,7 +24,7 @@ use std::path::Path;
 use crate::error::Result;
 
 pub use epoch::{source_date_epoch, DEFAULT_EPOCH, SOURCE_DATE_EPOCH};
-pub use paths::{compile_maps, rustc_maps, zig_lib_dirs, PrefixMap};
+pub use paths::{compile_maps, rustc_maps, PrefixMap};
 pub use rustflags::{route, Route, ENCODED_RUSTFLAGS};
 
 /// What the C compilers add in front of a compile, for this process's environment.
@@ -32,7 +32,7 @@ pub fn compile_args_here(zig: &Path, line: &[OsString]) -> Result<Vec<OsString>>
     let var = |name: &str| std::env::var_os(name);
     // zig finds its lib folder from its resolved executable; ours may be a symlink on PATH.
     let zig = std::fs::canonicalize(zig).unwrap_or_else(|_| zig.to_path_buf());
-    let zig_lib = zig_lib_dirs(&zig, var("ZIG_LIB_DIR").as_deref());
+    let zig_lib = crate::zig::lib_dirs(&zig, var("ZIG_LIB_DIR").as_deref());
     let cwd = std::env::current_dir().ok();
     compile_args(&var, cwd.as_deref(), &zig_lib, line)
 }

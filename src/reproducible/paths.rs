@@ -5,7 +5,7 @@
 //! OUT_DIR, include dirs of other packages), and zig's own headers sit inside the environment
 //! zig is installed in. Each of those folders gets a name that does not depend on where it is.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Where zig's headers and runtime sources are recorded as.
@@ -148,23 +148,6 @@ fn add(maps: &mut Vec<PrefixMap>, from: PathBuf, to: &str) {
 fn in_clang_order(mut maps: Vec<PrefixMap>) -> Vec<PrefixMap> {
     maps.sort_by_key(|m| m.from.as_os_str().len());
     maps
-}
-
-/// zig's lib folder for the zig at `zig` (a resolved path): beside the executable in zig's
-/// own archives and the `ziglang` package, in `../lib/zig` in distribution packages, or
-/// `ZIG_LIB_DIR` when set. A map for a folder that does not exist changes nothing.
-pub fn zig_lib_dirs(zig: &Path, zig_lib_dir_var: Option<&OsStr>) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(dir) = zig.parent() {
-        dirs.push(dir.join("lib"));
-        if let Some(prefix) = dir.parent() {
-            dirs.push(prefix.join("lib").join("zig"));
-        }
-    }
-    if let Some(dir) = zig_lib_dir_var.filter(|v| !v.is_empty()) {
-        dirs.push(PathBuf::from(dir));
-    }
-    dirs
 }
 
 #[cfg(test)]
@@ -331,25 +314,6 @@ mod tests {
         assert_eq!(
             with_equals.rustc_arg(),
             OsString::from("--remap-path-prefix=/src/a=b=x")
-        );
-    }
-
-    #[test]
-    fn zig_lib_dirs_cover_zigs_layouts() {
-        assert_eq!(
-            zig_lib_dirs(Path::new("/venv/site-packages/ziglang/zig"), None),
-            [
-                PathBuf::from("/venv/site-packages/ziglang/lib"),
-                PathBuf::from("/venv/site-packages/lib/zig"),
-            ]
-        );
-        assert_eq!(
-            zig_lib_dirs(Path::new("/usr/bin/zig"), Some(OsStr::new("/opt/zl"))),
-            [
-                PathBuf::from("/usr/bin/lib"),
-                PathBuf::from("/usr/lib/zig"),
-                PathBuf::from("/opt/zl"),
-            ]
         );
     }
 }

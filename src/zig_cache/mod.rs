@@ -18,8 +18,9 @@ use crate::cache::{self, Location};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 
-/// ziglink's own folder inside zig's cache: the lock `warm` and `clean` take, and the source
-/// `warm` compiles (kept at a fixed path so that zig finds its object cached next time).
+/// ziglink's own folder inside zig's cache: the lock `warm` and `clean` take, the source `warm`
+/// compiles (kept at a fixed path so that zig finds its object cached next time), and the copies
+/// of zig's headers bindgen is pointed at (`header_store`). `clean` leaves it alone.
 pub const ZIGLINK_DIR: &str = "ziglink";
 const LOCK_FILE: &str = "lock";
 

@@ -1,0 +1,84 @@
+"""Issue 8: what ziglink gives cargo is the same in every build environment, so that shared
+caches hit (sccache keys a rustc call by its arguments and CARGO_* variables, and cargo
+fingerprints build scripts by the variables they read); and ziglink-cc tells caches which zig
+compiles. The hit rates themselves are measured by `nox -s cache`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import install_ziglink, run
+
+pytestmark = pytest.mark.e2e
+
+TARGETS = ["x86_64-unknown-linux-gnu.2.17", "aarch64-unknown-linux-gnu.2.28"]
+
+# Stands in for cargo under `ziglink cargo`: records the environment it was started with.
+FAKE_CARGO = f"""#!{sys.executable}
+import json, os
+with open(os.environ["ZIGLINK_TEST_DUMP"], "w") as f:
+    json.dump(dict(os.environ), f)
+"""
+
+
+def given_to_cargo(bin_dir: Path, base: dict[str, str], work: Path) -> dict[str, str]:
+    """Every value ziglink hands cargo, by where it came from: `ziglink env` (bindgen's
+    arguments included), `ziglink config`, and the environment `ziglink cargo` starts cargo in."""
+    # As in a build environment, ziglink is on PATH: `ziglink cargo` then leaves PATH alone.
+    env = {**base, "PATH": f"{bin_dir}{os.pathsep}{base['PATH']}"}
+    targets = [arg for t in TARGETS for arg in ("--target", t)]
+    values = {}
+    exported = run(["ziglink", "env", "--shell", "json", "--bindgen", *targets], env=env).stdout
+    values.update({f"env {k}": v for k, v in json.loads(exported).items()})
+    values["config"] = run(["ziglink", "config", *targets], env=env).stdout
+    fake = work / "fake-cargo"
+    fake.write_text(FAKE_CARGO)
+    fake.chmod(0o755)
+    dump = work / "cargo-env.json"
+    cargo_env = {**env, "CARGO": str(fake), "ZIGLINK_TEST_DUMP": str(dump)}
+    run(["ziglink", "cargo", "build", *targets], env=cargo_env)
+    for name, value in json.loads(dump.read_text()).items():
+        if cargo_env.get(name) != value:
+            values[f"cargo {name}"] = value
+    return values
+
+
+def test_nothing_ziglink_gives_cargo_differs_between_build_environments(
+    wheelhouse, sandbox, tmp_path, tmp_path_factory
+):
+    venvs = [tmp_path / "build-env-a", tmp_path / "somewhere" / "else" / "build-env-b"]
+    seen = []
+    for venv in venvs:
+        bin_dir = install_ziglink(venv, wheelhouse, tmp_path_factory)
+        seen.append(given_to_cargo(bin_dir, sandbox.env, venv))
+    a, b = seen
+    assert a.keys() == b.keys()
+    differ = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+    assert not differ, f"values that change with the build environment: {differ}"
+    naming = {k: v for k, v in a.items() if any(str(venv) in v for venv in venvs)}
+    assert not naming, f"values naming a build environment: {naming}"
+    # The test looks at the values that have to name folders, not only at names.
+    bindgen = [k for k in a if "BINDGEN_EXTRA_CLANG_ARGS_aarch64" in k]
+    assert len(bindgen) == 2, sorted(a)
+    assert "-isystem /" in a[bindgen[0]]
+    assert a["cargo CC_aarch64_unknown_linux_gnu"] == "ziglink-cc"
+
+
+def test_compiles_name_zig_in_the_version_caches_identify_the_compiler_by(
+    installed, sandbox, tmp_path
+):
+    # sccache reads __VERSION__ from `<compiler> -E` on a file of its own, and keys objects by
+    # it with the digest of the program it ran (ziglink-cc, the same for every zig).
+    probe = tmp_path / "probe.c"
+    probe.write_text("compiler_version=__VERSION__\n")
+    env = {**sandbox.env, "PATH": f"{installed}{os.pathsep}{sandbox.env['PATH']}"}
+    env["TARGET"] = "aarch64-unknown-linux-gnu"
+    out = run(["ziglink-cc", "-E", "-P", probe], env=env).stdout
+    zig_version = next(installed.parent.glob("lib/python*/site-packages/ziglang-*.dist-info"))
+    version = zig_version.name.removeprefix("ziglang-").removesuffix(".dist-info")
+    assert f'"(zig {version})"' in out, out
+    assert '"Clang "' in out, out
