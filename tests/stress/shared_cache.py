@@ -126,10 +126,10 @@ class Machine:
         counts: dict = {}
         try:
             yield counts
-        finally:
             stats = sh(["sccache", "--show-stats", "--stats-format", "json"], env=env).stdout
-            sh(["sccache", "--stop-server"], env=env, check=False)
             counts.update(json.loads(stats)["stats"])
+        finally:
+            sh(["sccache", "--stop-server"], env=env, check=False)
 
 
 def row(fixture: str, tool: str, machine: str, seconds: float, stats: dict) -> Row:
