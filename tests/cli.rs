@@ -56,7 +56,7 @@ fn fakes() -> &'static Path {
                 "cargo",
                 "case \" $* \" in *' locate-project '*) echo \"$FAKE_WORKSPACE/Cargo.toml\"; exit 0;; esac\n\
                  for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FAKE_LOG\"\n\
-                 env | grep -E '^(CARGO_TARGET_|CC_|CXX_|AR_|RANLIB_|ZIGLINK_GLIBC_|ZIGLINK_REPRODUCIBLE|CARGO_ENCODED_RUSTFLAGS)' \
+                 env | grep -E '^(CARGO_TARGET_|CC_|CXX_|AR_|RANLIB_|ZIGLINK_GLIBC_|ZIGLINK_REPRODUCIBLE|CARGO_ENCODED_RUSTFLAGS|SCCACHE_C_CUSTOM_CACHE_BUSTER)' \
                  | sort >> \"$FAKE_LOG\"\n",
             ),
         ];
@@ -437,8 +437,38 @@ fn cargo_subcommand_sets_up_each_target_and_strips_the_suffix() {
             "CC_aarch64_unknown_linux_gnu=ziglink-cc",
             "CXX_aarch64_unknown_linux_gnu=ziglink-cxx",
             "RANLIB_aarch64_unknown_linux_gnu=ziglink-ranlib",
+            "SCCACHE_C_CUSTOM_CACHE_BUSTER=ziglink:aarch64-unknown-linux-gnu.2.17",
             "ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=2.17",
         ]
+    );
+}
+
+#[test]
+fn cargo_subcommand_tells_sccache_what_compiles_take_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = ziglink(&[
+        "cargo",
+        "--reproducible",
+        "build",
+        "--target",
+        "x86_64-unknown-linux-gnu.2.28",
+    ])
+    .faked(dir.path(), 0)
+    .env("FAKE_WORKSPACE", "/src/ws")
+    .env("RUSTFLAGS", "-C target-cpu=x86-64-v3")
+    .env("SCCACHE_C_CUSTOM_CACHE_BUSTER", "team-a")
+    .status()
+    .unwrap();
+    assert!(status.success());
+    let log = recorded(dir.path());
+    let buster = log.iter().find(|l| l.starts_with("SCCACHE_"));
+    assert_eq!(
+        buster.map(String::as_str),
+        Some(
+            "SCCACHE_C_CUSTOM_CACHE_BUSTER=team-a ziglink:x86_64-unknown-linux-gnu.2.28 \
+             ziglink:x86_64-unknown-linux-gnu:cpu=x86-64-v3 ziglink:reproducible"
+        ),
+        "{log:?}"
     );
 }
 

@@ -1,17 +1,20 @@
 """Issue 8: what ziglink gives cargo is the same in every build environment, so that shared
 caches hit (sccache keys a rustc call by its arguments and CARGO_* variables, and cargo
-fingerprints build scripts by the variables they read); and ziglink-cc tells caches which zig
-compiles. The hit rates themselves are measured by `nox -s cache`."""
+fingerprints build scripts by the variables they read); ziglink-cc tells caches which zig
+compiles; and C objects are shared across environments but not across settings ziglink-cc
+takes from the environment. The hit rates on a shared Redis are measured by `nox -s cache`."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import install_ziglink, run
+from conftest import FIXTURES, copy_tree, install_ziglink, run
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +26,12 @@ import json, os
 with open(os.environ["ZIGLINK_TEST_DUMP"], "w") as f:
     json.dump(dict(os.environ), f)
 """
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def given_to_cargo(bin_dir: Path, base: dict[str, str], work: Path) -> dict[str, str]:
@@ -82,3 +91,48 @@ def test_compiles_name_zig_in_the_version_caches_identify_the_compiler_by(
     version = zig_version.name.removeprefix("ziglang-").removesuffix(".dist-info")
     assert f'"(zig {version})"' in out, out
     assert '"Clang "' in out, out
+
+
+def test_sccache_serves_c_objects_across_environments_but_not_across_cpus(
+    wheelhouse, sandbox, tmp_path, tmp_path_factory
+):
+    # sccache's local cache runs in direct mode: it keys a C compile by its line, source and
+    # headers without preprocessing, so the CPU ziglink-cc takes from rustflags is invisible to
+    # it unless `ziglink cargo` names it in SCCACHE_C_CUSTOM_CACHE_BUSTER.
+    sccache = shutil.which("sccache")
+    if sccache is None:
+        pytest.fail("sccache is not installed (the e2e nox session installs it)")
+    crate = copy_tree(FIXTURES / "hello-zstd", tmp_path / "hello-zstd")
+    envs = [install_ziglink(tmp_path / n, wheelhouse, tmp_path_factory) for n in ("a", "b")]
+    server = {
+        **sandbox.env,
+        "SCCACHE_DIR": str(tmp_path / "sccache"),
+        "SCCACHE_SERVER_PORT": str(free_port()),
+        "SCCACHE_IDLE_TIMEOUT": "0",
+    }
+    run([sccache, "--start-server"], env=server)
+    try:
+
+        def c_counts(bin_dir: Path, target_dir: str, **extra: str) -> tuple[int, int]:
+            env = {**server, "PATH": f"{bin_dir}{os.pathsep}{server['PATH']}", **extra}
+            env.update(RUSTC_WRAPPER=sccache, RUSTC="/usr/bin/rustc")
+            run([sccache, "--zero-stats"], env=env)
+            run(["ziglink", "cargo", "build", "--release", "--target-dir", target_dir,
+                 "--target", "aarch64-unknown-linux-gnu.2.17"], env=env, cwd=crate)  # fmt: skip
+            stats = json.loads(
+                run([sccache, "--show-stats", "--stats-format", "json"], env=env).stdout
+            )["stats"]
+            return (
+                stats["cache_hits"]["counts"].get("C/C++", 0),
+                stats["cache_misses"]["counts"].get("C/C++", 0),
+            )
+
+        first = c_counts(envs[0], "t1")
+        other_env = c_counts(envs[1], "t2")
+        other_cpu = c_counts(envs[0], "t3", RUSTFLAGS="-C target-cpu=neoverse-v1")
+    finally:
+        run([sccache, "--stop-server"], env=server, check=False)
+    compiles = sum(first)
+    assert compiles >= 20 and first == (0, compiles), first
+    assert other_env == (compiles, 0), f"another environment: {other_env}"
+    assert other_cpu == (0, compiles), f"another CPU: {other_cpu}"
