@@ -2,6 +2,7 @@
 //! snippet: `.cargo/config.toml`, or `[tool.maturin] config` in pyproject.toml.
 
 use crate::cargo_env::{self, LINKER};
+use crate::sccache_key;
 use crate::target::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,7 +33,20 @@ fn cargo_toml(targets: &[Target]) -> String {
     for (name, value) in targets.iter().flat_map(cargo_env::build_env) {
         out.push_str(&format!("{name} = {}\n", toml_string(&value)));
     }
+    out.push_str(&format!(
+        "{BUSTER_COMMENT}\n{} = {}\n",
+        sccache_key::BUSTER,
+        toml_string(&buster(targets))
+    ));
     out
+}
+
+/// Read only by sccache, which keys C objects by it; the floors reach ziglink-cc as variables,
+/// which sccache does not see otherwise.
+const BUSTER_COMMENT: &str = "# for sccache: C objects are cached per glibc floor";
+
+fn buster(targets: &[Target]) -> String {
+    sccache_key::value(None, targets, false, |_| None)
 }
 
 fn maturin_toml(targets: &[Target]) -> String {
@@ -47,6 +61,11 @@ fn maturin_toml(targets: &[Target]) -> String {
             settings.push(format!("env.{name}={}", toml_string(&value)));
         }
     }
+    settings.push(format!(
+        "env.{}={}",
+        sccache_key::BUSTER,
+        toml_string(&buster(targets))
+    ));
     let mut out = String::from(
         "# pyproject.toml\n[build-system]\nrequires = [\"maturin>=1.5,<2\", \"ziglink\"]\n\
          build-backend = \"maturin\"\n\n[tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
@@ -106,6 +125,8 @@ CC_x86_64_unknown_linux_musl = \"ziglink-cc\"
 CXX_x86_64_unknown_linux_musl = \"ziglink-cxx\"
 AR_x86_64_unknown_linux_musl = \"ziglink-ar\"
 RANLIB_x86_64_unknown_linux_musl = \"ziglink-ranlib\"
+# for sccache: C objects are cached per glibc floor
+SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink:x86_64-unknown-linux-musl\"
 ";
         assert_eq!(render(&targets(), Format::Cargo), expected);
     }
@@ -124,7 +145,8 @@ RANLIB_x86_64_unknown_linux_musl = \"ziglink-ranlib\"
                  'env.CXX_aarch64_unknown_linux_gnu=\"ziglink-cxx\"',\n    \
                  'env.AR_aarch64_unknown_linux_gnu=\"ziglink-ar\"',\n    \
                  'env.RANLIB_aarch64_unknown_linux_gnu=\"ziglink-ranlib\"',\n    \
-                 'env.ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=\"2.28\"',\n]\n"
+                 'env.ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=\"2.28\"',\n    \
+                 'env.SCCACHE_C_CUSTOM_CACHE_BUSTER=\"ziglink:aarch64-unknown-linux-gnu.2.28\"',\n]\n"
             ),
             "{out}"
         );

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::exit::ExitCode;
 use crate::settings::Settings;
 use crate::shell_env::{self, Export, Shell};
-use crate::{bindgen, cargo_env, launch, path_env};
+use crate::{bindgen, cargo_env, launch, path_env, sccache_key};
 
 pub struct EnvRequest {
     pub targets: Vec<String>,
@@ -26,6 +26,13 @@ pub fn env(request: &EnvRequest) -> Result<ExitCode> {
     }
     let set = |(name, value)| Export::Set { name, value };
     exports.extend(cargo_env::for_targets(&targets).into_iter().map(set));
+    let buster = std::env::var(sccache_key::BUSTER).ok();
+    exports.push(set((
+        sccache_key::BUSTER.to_string(),
+        sccache_key::value(buster.as_deref(), &targets, settings.reproducible, |name| {
+            std::env::var(name).ok()
+        }),
+    )));
     if request.bindgen {
         let zig = launch::find_zig(&settings, None)?;
         exports.extend(
