@@ -33,10 +33,7 @@ pub fn env_vars(zig: &Zig, targets: &[Target], settings: &Settings) -> Vec<(Stri
 fn store_for(zig: &Zig) -> Option<Store> {
     let version = zig_version::of(zig)?;
     let zig_cache = cache::for_this_process().path()?.to_path_buf();
-    let lib_var = std::env::var_os("ZIG_LIB_DIR");
-    // zig finds its lib folder from its resolved executable; a zig on PATH may be a symlink.
-    let resolved = std::fs::canonicalize(&zig.path).unwrap_or_else(|_| zig.path.clone());
-    let lib_dirs = crate::zig::lib_dirs(&resolved, lib_var.as_deref());
+    let lib_dirs = crate::zig::lib_dirs_here(&zig.path);
     Some(Store::new(&zig_cache, &version, &lib_dirs))
 }
 

@@ -102,12 +102,9 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     }
     cargo.args(&cargo_args);
     cargo.envs(cargo_env::for_targets(&targets));
-    let buster = std::env::var(sccache_key::BUSTER).ok();
     cargo.env(
         sccache_key::BUSTER,
-        sccache_key::value(buster.as_deref(), &targets, reproducible, |name| {
-            std::env::var(name).ok()
-        }),
+        sccache_key::value_here(&targets, reproducible),
     );
     cargo.envs(bindgen::env_vars(&zig, &targets, &settings));
     if let Some(path) = path_env::with_own_dir() {

@@ -46,6 +46,14 @@ pub fn value(
     words.join(" ")
 }
 
+/// `value` for this process: the user's buster and rustflags from its environment.
+pub fn value_here(targets: &[Target], reproducible: bool) -> String {
+    let user = std::env::var(BUSTER).ok();
+    value(user.as_deref(), targets, reproducible, |name| {
+        std::env::var(name).ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

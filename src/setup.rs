@@ -26,12 +26,9 @@ pub fn env(request: &EnvRequest) -> Result<ExitCode> {
     }
     let set = |(name, value)| Export::Set { name, value };
     exports.extend(cargo_env::for_targets(&targets).into_iter().map(set));
-    let buster = std::env::var(sccache_key::BUSTER).ok();
     exports.push(set((
         sccache_key::BUSTER.to_string(),
-        sccache_key::value(buster.as_deref(), &targets, settings.reproducible, |name| {
-            std::env::var(name).ok()
-        }),
+        sccache_key::value_here(&targets, settings.reproducible),
     )));
     if request.bindgen {
         let zig = launch::find_zig(&settings, None)?;

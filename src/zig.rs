@@ -134,6 +134,13 @@ pub fn site_packages_beside(bin_dir: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// zig's lib folders for the zig at `zig`, for this process: `zig` resolved first, because zig
+/// finds its lib folder from its resolved executable and one on PATH may be a symlink.
+pub fn lib_dirs_here(zig: &Path) -> Vec<PathBuf> {
+    let resolved = std::fs::canonicalize(zig).unwrap_or_else(|_| zig.to_path_buf());
+    lib_dirs(&resolved, std::env::var_os("ZIG_LIB_DIR").as_deref())
+}
+
 /// zig's lib folder for the zig at `zig` (a resolved path): beside the executable in zig's
 /// own archives and the `ziglang` package, in `../lib/zig` in distribution packages, or
 /// `ZIG_LIB_DIR` when set. Callers ignore the ones that do not exist.

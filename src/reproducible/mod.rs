@@ -30,9 +30,7 @@ pub use rustflags::{route, Route, ENCODED_RUSTFLAGS};
 /// What the C compilers add in front of a compile, for this process's environment.
 pub fn compile_args_here(zig: &Path, line: &[OsString]) -> Result<Vec<OsString>> {
     let var = |name: &str| std::env::var_os(name);
-    // zig finds its lib folder from its resolved executable; ours may be a symlink on PATH.
-    let zig = std::fs::canonicalize(zig).unwrap_or_else(|_| zig.to_path_buf());
-    let zig_lib = crate::zig::lib_dirs(&zig, var("ZIG_LIB_DIR").as_deref());
+    let zig_lib = crate::zig::lib_dirs_here(zig);
     let cwd = std::env::current_dir().ok();
     compile_args(&var, cwd.as_deref(), &zig_lib, line)
 }
