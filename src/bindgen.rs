@@ -7,16 +7,20 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::Stdio;
 
+use crate::error::Error;
 use crate::header_store::Store;
 use crate::settings::Settings;
 use crate::target::Target;
 use crate::zig::Zig;
-use crate::{cache, cargo_env, launch, shell, zig_version};
+use crate::{cargo_env, launch, shell, zig_cache, zig_version};
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>` for each target zig could describe, after whatever the
 /// user already set: what `ziglink cargo` and `ziglink env --bindgen` export.
 pub fn env_vars(zig: &Zig, targets: &[Target], settings: &Settings) -> Vec<(String, String)> {
-    let store = store_for(zig);
+    let store = store_for(zig).unwrap_or_else(|refused| {
+        eprintln!("ziglink: warning: {refused}; bindgen is pointed at zig's own headers");
+        None
+    });
     targets
         .iter()
         .filter_map(|target| {
@@ -29,12 +33,20 @@ pub fn env_vars(zig: &Zig, targets: &[Target], settings: &Settings) -> Vec<(Stri
 }
 
 /// Where the copies of this zig's headers go; `None` when zig's version or cache is unknown,
-/// and zig's own folders are named.
-fn store_for(zig: &Zig) -> Option<Store> {
-    let version = zig_version::of(zig)?;
-    let zig_cache = cache::for_this_process().path()?.to_path_buf();
+/// and zig's own folders are named. ziglink's folder in the cache must be private: the copies
+/// are trusted once they are there. `Err` says why the cache cannot be used.
+fn store_for(zig: &Zig) -> Result<Option<Store>, Error> {
+    let Some(version) = zig_version::of(zig) else {
+        return Ok(None);
+    };
+    let zig_cache = match zig_cache::location() {
+        Ok((path, _)) => path,
+        Err(Error::CacheUnknown) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let own = zig_cache::own_dir(&zig_cache)?;
     let lib_dirs = crate::zig::lib_dirs_here(&zig.path);
-    Some(Store::new(&zig_cache, &version, &lib_dirs))
+    Ok(Some(Store::new(&own, &version, &lib_dirs)))
 }
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>`'s value for `target`, or `None` if zig could not say.
@@ -48,6 +60,7 @@ pub fn clang_args(
     let args = ["cc", "-target", &target_text, "-E", "-x", "c", "-", "-v"];
     let args: Vec<OsString> = args.iter().map(OsString::from).collect();
     let output = launch::zig_command(&zig.path, &args, settings)
+        .ok()?
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -1,8 +1,13 @@
 //! Where zig keeps its global cache, and a writable place for it when the default is not
 //! (a read-only HOME in a sandboxed build). zig itself stops with "unable to open global cache
-//! directory" there; ziglink points it elsewhere instead.
+//! directory" there; ziglink points it elsewhere instead: a folder of this user's in the temp
+//! folder, used only while it is private (`private_dir`), because what is in zig's cache is
+//! linked into every output.
 
 use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::private_dir;
 
 pub const ZIG_CACHE_VAR: &str = "ZIG_GLOBAL_CACHE_DIR";
 
@@ -19,7 +24,8 @@ pub fn zig_default(var: &dyn Fn(&str) -> Option<PathBuf>) -> Option<PathBuf> {
 }
 
 /// The directory zig should use instead of `default`, when `default` cannot be written: one per
-/// user under the temp directory, so every sandboxed build of that user shares it.
+/// user under the temp directory, so every sandboxed build of that user shares it. A fixed name
+/// in a shared folder can be made by someone else first; [`Location::for_zig`] refuses it then.
 pub fn replacement(
     default: &Path,
     writable: &dyn Fn(&Path) -> bool,
@@ -53,6 +59,26 @@ impl Location {
         match self {
             Location::UserSet(p) | Location::Default(p) | Location::Fallback(p) => Some(p),
             Location::Unknown => None,
+        }
+    }
+
+    /// What zig must be told in `ZIG_GLOBAL_CACHE_DIR`: nothing, unless ziglink chose the
+    /// folder. The fallback is made private (mode 0700) when missing and refused when it is
+    /// not private, rather than replaced by another: a fresh folder per call would make every
+    /// link build zig's C runtimes again (15 to 60 s each) and leave each copy behind, and
+    /// another fixed name could be made first just as well. Refusing says that someone did.
+    pub fn for_zig(&self) -> Result<Option<PathBuf>> {
+        match self {
+            Location::Fallback(dir) => {
+                private_dir::ensure(dir)
+                    .map(Some)
+                    .map_err(|problem| Error::PrivateFolder {
+                        place: private_dir::Place::Fallback,
+                        path: dir.clone(),
+                        problem,
+                    })
+            }
+            _ => Ok(None),
         }
     }
 

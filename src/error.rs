@@ -123,6 +123,18 @@ pub enum Error {
     )]
     CacheUnknown,
 
+    #[error(
+        "{}`{}`: it {problem}{}; set ZIG_GLOBAL_CACHE_DIR to a folder of your own",
+        place.lead(),
+        path.display(),
+        if problem.is_threat() { ", and whoever can change it decides what zig links" } else { "" }
+    )]
+    PrivateFolder {
+        place: crate::private_dir::Place,
+        path: PathBuf,
+        problem: crate::private_dir::Problem,
+    },
+
     #[error("cannot read zig's cache at `{path}`: {source}")]
     CacheRead {
         path: PathBuf,

@@ -12,8 +12,6 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::zig_cache::ZIGLINK_DIR;
-
 const HEADERS_DIR: &str = "headers";
 
 pub struct Store {
@@ -24,12 +22,11 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn new(zig_cache: &Path, zig_version: &str, lib_dirs: &[PathBuf]) -> Store {
+    /// `own` is ziglink's folder in zig's cache, checked to be private (`zig_cache::own_dir`):
+    /// a copy found there is used as it is.
+    pub fn new(own: &Path, zig_version: &str, lib_dirs: &[PathBuf]) -> Store {
         Store {
-            root: zig_cache
-                .join(ZIGLINK_DIR)
-                .join(HEADERS_DIR)
-                .join(zig_version),
+            root: own.join(HEADERS_DIR).join(zig_version),
             lib_dirs: lib_dirs
                 .iter()
                 .filter_map(|dir| dir.canonicalize().ok())
@@ -131,7 +128,7 @@ mod tests {
             let include = lib.join("libc").join("include").join("generic-glibc");
             std::fs::create_dir_all(include.join("sys")).unwrap();
             std::fs::write(include.join("sys").join("types.h"), env).unwrap();
-            let store = Store::new(&cache, "0.17.1", &[lib]);
+            let store = Store::new(&cache.join("ziglink"), "0.17.1", &[lib]);
             named.push(store.stable(&include).unwrap());
         }
         assert_eq!(named[0], named[1]);
@@ -156,7 +153,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let other = tmp.path().join("usr-include");
         std::fs::create_dir_all(&other).unwrap();
-        let store = Store::new(&tmp.path().join("cache"), "0.17.1", &[]);
+        let store = Store::new(&tmp.path().join("cache").join("ziglink"), "0.17.1", &[]);
         assert_eq!(store.stable(&other).unwrap(), other);
         assert!(!tmp.path().join("cache").exists());
     }

@@ -14,7 +14,7 @@ use crate::glibc::Glibc;
 use crate::rules::{Added, Change};
 use crate::settings::Settings;
 use crate::target::Target;
-use crate::{cache, glibc_check, linker_options, response, run, zig, zig_glibc};
+use crate::{cache, glibc_check, linker_options, output, response, run, zig, zig_glibc};
 
 /// What to run: `zig <driver> <lead...> <args...>`, and what to do around it.
 pub struct ZigCall {
@@ -32,8 +32,11 @@ pub struct ZigCall {
     pub changes: Vec<Change>,
     /// Where the caller's response file was, when the line came in one.
     pub response_dir: Option<PathBuf>,
-    /// The file the call writes and the glibc floor it must keep to, checked after zig.
-    pub check: Option<(PathBuf, Glibc)>,
+    /// The file the call writes (`-o`): checked after zig, and removed when zig is ended by a
+    /// signal after it started writing it.
+    pub output: Option<PathBuf>,
+    /// The glibc floor the output must keep to, checked after zig.
+    pub glibc_floor: Option<Glibc>,
 }
 
 impl ZigCall {
@@ -76,13 +79,17 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
             &explanation(&call, &run::shell_line(&zig.path, &zig_args)),
         );
     }
-    let cmd = zig_command(&zig.path, &zig_args, settings);
-    let check = call.check.filter(|_| !settings.skip_glibc_check);
+    let cmd = zig_command(&zig.path, &zig_args, settings)?;
+    let check = call
+        .glibc_floor
+        .zip(call.output.as_ref())
+        .filter(|_| !settings.skip_glibc_check);
     if response.is_none() && check.is_none() && settings.explain.is_none() {
         return Err(run::exec(cmd));
     }
-    let code = if settings.explain.is_some() {
-        let (code, stderr) = run::spawn_and_wait_capturing_stderr(cmd)?;
+    let before = output::Stamp::of(call.output.as_deref());
+    let waited = if settings.explain.is_some() {
+        let (waited, stderr) = run::spawn_and_wait_capturing_stderr(cmd)?;
         let _ = std::io::stderr().write_all(&stderr);
         for rejected in explain::rejected_by_zig(&String::from_utf8_lossy(&stderr)) {
             eprintln!(
@@ -90,13 +97,17 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
                 explain::RULES_POINTER
             );
         }
-        code
+        waited
     } else {
         run::spawn_and_wait(cmd)?
     };
     drop(response); // removes it
-    if let (ExitCode::SUCCESS, Some((output, floor)), Some(target)) = (code, check, call.target) {
-        match glibc_check::check_output(&output, floor, target.spec.rust) {
+    if let Some(code) = signalled(&waited, call.output.as_deref(), &before) {
+        return Ok(code);
+    }
+    let code = run::leave_like(waited.ended);
+    if let (ExitCode::SUCCESS, Some((floor, output)), Some(target)) = (code, check, call.target) {
+        match glibc_check::check_output(output, floor, target.spec.rust) {
             // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
             Err(unreadable @ Error::CheckUnreadable { .. }) => {
                 eprintln!("ziglink: warning: {unreadable}")
@@ -105,6 +116,28 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
         }
     }
     Ok(code)
+}
+
+/// When a signal ended zig, or came to ziglink: removes what zig began writing, says what
+/// happened unless the user asked for it (Ctrl-C), and leaves by that signal. `None` otherwise.
+fn signalled(
+    waited: &run::Waited,
+    output: Option<&Path>,
+    before: &output::Stamp,
+) -> Option<ExitCode> {
+    let signal = match (waited.interrupted, waited.ended) {
+        (Some(signal), _) => signal,
+        (None, run::Ended::Signal(signal)) => signal,
+        (None, run::Ended::Code(_)) => return None,
+    };
+    let removed = output.filter(|path| output::remove_if_written(path, before));
+    if waited.interrupted.is_none() {
+        eprintln!(
+            "ziglink: error: {}",
+            output::killed_message(signal, removed)
+        );
+    }
+    Some(run::leave_like(run::Ended::Signal(signal)))
 }
 
 /// The explanation of `call` about to run as `command`.
@@ -127,11 +160,11 @@ pub fn explanation(call: &ZigCall, command: &str) -> String {
     })
 }
 
-/// `zig args`, with zig's cache moved somewhere writable when its default is not.
-pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Command {
+/// `zig args`, with zig's cache moved to a private folder when its default is not writable.
+pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result<Command> {
     let mut cmd = Command::new(zig);
     cmd.args(args);
-    if let cache::Location::Fallback(dir) = cache::for_this_process() {
+    if let Some(dir) = cache::for_this_process().for_zig()? {
         if settings.log {
             eprintln!(
                 "ziglink: zig's default cache is not writable; using {}",
@@ -140,7 +173,7 @@ pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Comman
         }
         cmd.env(cache::ZIG_CACHE_VAR, dir);
     }
-    cmd
+    Ok(cmd)
 }
 
 /// The zig this ziglink uses: `ZIGLINK_ZIG`, the `ziglang` beside it, or PATH.

@@ -32,10 +32,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
             .args
             .extend(reproducible::link_args(&translation.args));
     }
-    let check = target
-        .glibc
-        .zip(infer::output_path(&translation.args))
-        .map(|(floor, output)| (output, floor));
+    let output = infer::output_path(&translation.args);
     Ok(ZigCall {
         driver: "cc",
         what: "link",
@@ -44,6 +41,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
         args: translation.args,
         changes: translation.changes,
         response_dir: expanded.first_file_dir,
-        check,
+        output,
+        glibc_floor: target.glibc,
     })
 }

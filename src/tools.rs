@@ -88,7 +88,8 @@ pub fn prepare(
             args: args.to_vec(),
             changes: Vec::new(),
             response_dir: None,
-            check: None,
+            output: None,
+            glibc_floor: None,
         },
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
@@ -117,6 +118,7 @@ pub fn prepare(
                     args: reproducible::compile_args_here(&zig.path, &translation.args)?,
                 });
             }
+            let output = infer::output_path(&translation.args);
             ZigCall {
                 driver: tool.driver(),
                 what: if tool == Tool::Cc {
@@ -129,7 +131,8 @@ pub fn prepare(
                 args: translation.args,
                 changes: translation.changes,
                 response_dir: expanded.first_file_dir,
-                check: None,
+                output,
+                glibc_floor: None,
             }
         }
     })

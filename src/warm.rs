@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::settings::Settings;
 use crate::target::Target;
-use crate::zig_cache::{self, ZIGLINK_DIR};
+use crate::zig_cache;
 use crate::{launch, rules, run};
 
 pub struct Request {
@@ -155,7 +155,7 @@ pub fn run(request: &Request) -> Result<ExitCode> {
         location.chosen_by()
     );
     let _lock = zig_cache::maintenance_lock(&root)?;
-    let source = write_source(&root.join(ZIGLINK_DIR))?;
+    let source = write_source(&zig_cache::own_dir(&root)?)?;
     let work = tempfile::Builder::new()
         .prefix("ziglink-warm-")
         .tempdir()
@@ -197,7 +197,7 @@ fn run_step(
             run::shell_line(zig, &step.args)
         );
     }
-    let status = launch::zig_command(zig, &step.args, settings)
+    let status = launch::zig_command(zig, &step.args, settings)?
         .current_dir(dir)
         .status()
         .map_err(|source| Error::ZigStart {
@@ -258,12 +258,10 @@ fn write_source(dir: &Path) -> Result<PathBuf> {
     if std::fs::read(&path).is_ok_and(|bytes| bytes == SOURCE.as_bytes()) {
         return Ok(path);
     }
-    std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&path, SOURCE))
-        .map_err(|source| Error::WarmFiles {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+    std::fs::write(&path, SOURCE).map_err(|source| Error::WarmFiles {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     Ok(path)
 }
 

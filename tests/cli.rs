@@ -53,6 +53,21 @@ fn fakes() -> &'static Path {
                  if [ \"$1\" = version ]; then echo 0.17.1; fi\n",
             ),
             (
+                // Misbehaves as `$FAKE_FAULT` says, after writing its pid to `$FAKE_PID` and
+                // half of the `-o` file (and an ld.lld-style temporary file beside it). The
+                // `-o` is found in `@files` too.
+                "zig-faults",
+                "out=$(for a in \"$@\"; do case \"$a\" in @*) cat \"${a#@}\";; *) echo \"$a\";; esac; done \\\n\
+                 | sed -n '/^-o$/{n;p}' | tail -n 1)\n\
+                 echo $$ > \"$FAKE_PID.tmp\"; mv \"$FAKE_PID.tmp\" \"$FAKE_PID\"\n\
+                 printf half > \"$out\"; printf half > \"$out.tmp0a1b2c3\"\n\
+                 case \"$FAKE_FAULT\" in\n\
+                 die) kill -\"$FAKE_SIGNAL\" $$ ;;\n\
+                 orphan) (sleep 1; printf late > \"$out.late\") & sleep 0.2; kill -KILL $$ ;;\n\
+                 hang) exec sleep 30 ;;\n\
+                 esac\n",
+            ),
+            (
                 "cargo",
                 "case \" $* \" in *' locate-project '*) echo \"$FAKE_WORKSPACE/Cargo.toml\"; exit 0;; esac\n\
                  for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FAKE_LOG\"\n\
@@ -1153,4 +1168,120 @@ fn cargo_subcommand_reproducible_remaps_without_dropping_the_users_rustflags() {
     assert_eq!(log[0], "build");
     let encoded = format!("CARGO_ENCODED_RUSTFLAGS=-C\u{1f}target-cpu=native\u{1f}{remaps}");
     assert!(log.contains(&encoded), "{log:?}");
+}
+
+// -- faults: zig ended by a signal, ziglink interrupted ------------------------------------------
+
+/// A link ziglink waits for (x86_64 glibc: the post-link check needs it), writing `<dir>/app`
+/// through the faulting zig, with a response file beside rustc's own in `<dir>/rustcXYZ`.
+fn faulting_link(dir: &Path, fault: &str) -> std::process::Child {
+    let rustc_tmp = dir.join("rustcXYZ");
+    fs::create_dir_all(&rustc_tmp).unwrap();
+    let rsp = rustc_tmp.join("linker-arguments");
+    let out = dir.join("app");
+    fs::write(
+        &rsp,
+        format!("/t/main.o\n{RUSTLIB_X86_64}\n-o\n{}\n", out.display()),
+    )
+    .unwrap();
+    ziglink(&[&format!("@{}", rsp.display())])
+        .env("ZIGLINK_ZIG", fakes().join("zig-faults"))
+        .env("FAKE_FAULT", fault)
+        .env("FAKE_SIGNAL", "KILL")
+        .env("FAKE_PID", dir.join("zig.pid"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The pid the faulting zig wrote, once it has.
+fn fake_zig_pid(dir: &Path) -> i32 {
+    for _ in 0..500 {
+        if let Ok(text) = fs::read_to_string(dir.join("zig.pid")) {
+            return text.trim().parse().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the fake zig never started");
+}
+
+/// Nothing of the link is left: no output, no temporary files of zig's, no response file.
+fn assert_nothing_left(dir: &Path) {
+    let mut left: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "zig.pid" && name != "rustcXYZ")
+        .collect();
+    left.extend(
+        fs::read_dir(dir.join("rustcXYZ"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "linker-arguments"),
+    );
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn zig_ended_by_a_signal_is_one_line_and_ziglink_ends_by_it_too() {
+    use std::os::unix::process::ExitStatusExt;
+    for (signal, number) in [("KILL", 9), ("SEGV", 11)] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = ziglink(&["/t/main.o", RUSTLIB_X86_64, "-o"])
+            .arg(dir.path().join("app"))
+            .env("ZIGLINK_ZIG", fakes().join("zig-faults"))
+            .env("FAKE_FAULT", "die")
+            .env("FAKE_SIGNAL", signal)
+            .env("FAKE_PID", dir.path().join("zig.pid"))
+            .output()
+            .unwrap();
+        let text = stderr(&out);
+        assert_eq!(out.status.signal(), Some(number), "{text}");
+        assert!(!out.status.core_dumped(), "{text}");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        let expected = format!(
+            "ziglink: error: zig was ended by SIG{signal} (signal {number}) before it finished; \
+             `{}`, which it had begun to write, was removed",
+            dir.path().join("app").display()
+        );
+        assert!(text.starts_with(&expected), "{text}");
+        assert!(!dir.path().join("app").exists());
+        assert!(!dir.path().join("app.tmp0a1b2c3").exists());
+    }
+}
+
+#[test]
+fn what_a_killed_zig_left_running_is_ended_before_ziglink_leaves() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = faulting_link(dir.path(), "orphan")
+        .wait_with_output()
+        .unwrap();
+    assert_eq!(out.status.signal(), Some(9), "{}", stderr(&out));
+    // The orphan would have written `app.late` a second after it started.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_nothing_left(dir.path());
+}
+
+#[test]
+fn sigterm_and_sigint_are_passed_to_zig_and_ziglink_ends_by_them_after_cleaning_up() {
+    use std::os::unix::process::ExitStatusExt;
+    for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
+        let dir = tempfile::tempdir().unwrap();
+        let child = faulting_link(dir.path(), "hang");
+        let zig = fake_zig_pid(dir.path());
+        // SAFETY: kill(2) on the child just started.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.signal(),
+            Some(signal),
+            "{name}: {}",
+            stderr(&out)
+        );
+        // Asked to stop, ziglink adds no message of its own.
+        assert_eq!(stderr(&out), "", "{name}");
+        // SAFETY: signal 0 only asks whether the process exists.
+        assert_ne!(unsafe { libc::kill(zig, 0) }, 0, "{name}: zig still runs");
+        assert_nothing_left(dir.path());
+    }
 }

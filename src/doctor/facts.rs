@@ -4,8 +4,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::private_dir::{self, Problem};
 use crate::settings::Settings;
 use crate::tools::Tool;
+use crate::zig_cache::ZIGLINK_DIR;
 use crate::{cache, launch, path_env};
 
 pub struct Facts {
@@ -31,7 +33,13 @@ pub struct CacheFacts {
     /// `None` when neither `ZIG_GLOBAL_CACHE_DIR` nor HOME says where it is.
     pub path: Option<PathBuf>,
     pub chosen_by: &'static str,
+    /// ziglink's fallback, which links refuse unless it is private.
+    pub fallback: bool,
     pub writable: bool,
+    /// Why someone else could change the cache (or, when missing, the folder it will be made in).
+    pub not_private: Option<Problem>,
+    /// The same for ziglink's folder inside it, when the cache itself is fine.
+    pub own_not_private: Option<Problem>,
 }
 
 pub struct RustcFacts {
@@ -78,11 +86,9 @@ fn exe_name(name: &str) -> String {
 
 fn zig(settings: &Settings) -> Result<ZigFacts, String> {
     let zig = launch::find_zig(settings, None).map_err(|e| e.to_string())?;
-    let version = output(launch::zig_command(
-        &zig.path,
-        &[OsString::from("version")],
-        settings,
-    ));
+    let version = launch::zig_command(&zig.path, &[OsString::from("version")], settings)
+        .map_err(|e| e.to_string())
+        .and_then(output);
     Ok(ZigFacts {
         found_by: zig.found_by.to_string(),
         path: zig.path,
@@ -105,10 +111,18 @@ fn zig_cache() -> CacheFacts {
                 .tempfile_in(dir)
                 .is_ok()
         });
+    let not_private = path.as_deref().and_then(|p| private_dir::inspect(p).err());
+    let own_not_private = path
+        .as_deref()
+        .filter(|_| not_private.is_none())
+        .and_then(|p| private_dir::inspect(&p.join(ZIGLINK_DIR)).err());
     CacheFacts {
         path,
         chosen_by,
+        fallback: matches!(location, cache::Location::Fallback(_)),
         writable,
+        not_private,
+        own_not_private,
     }
 }
 

@@ -79,6 +79,40 @@ pub fn findings(facts: &Facts) -> Vec<Finding> {
             "set ZIG_GLOBAL_CACHE_DIR to a writable folder",
         );
     }
+    if let (Some(path), Some(problem)) = (&facts.cache.path, &facts.cache.not_private) {
+        let path = path.display();
+        if facts.cache.fallback {
+            add(
+                Error,
+                format!(
+                    "ziglink's fallback for zig's cache, {path}, {problem}, so links refuse it"
+                ),
+                "set ZIG_GLOBAL_CACHE_DIR to a folder of your own",
+            );
+        } else if problem.is_threat() {
+            add(
+                Warning,
+                format!(
+                    "zig's cache folder {path} {problem}: whoever can change it decides what zig \
+                     links"
+                ),
+                "make it yours alone (`chown`, `chmod go-w`), or set ZIG_GLOBAL_CACHE_DIR to a \
+                 folder of your own",
+            );
+        }
+    }
+    if let (Some(path), Some(problem)) = (&facts.cache.path, &facts.cache.own_not_private) {
+        add(
+            Warning,
+            format!(
+                "ziglink's folder {} in zig's cache {problem}, so `ziglink warm` and bindgen's \
+                 header copies refuse it",
+                path.join(crate::zig_cache::ZIGLINK_DIR).display()
+            ),
+            "remove that folder (ziglink makes it again), or set ZIG_GLOBAL_CACHE_DIR to a \
+             folder of your own",
+        );
+    }
     let own_dir = facts.exe.as_deref().and_then(Path::parent);
     let path_fix = own_dir.map_or_else(
         || "activate the environment ziglink is installed in".to_string(),
@@ -284,6 +318,11 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
                 ("path", path(facts.cache.path.as_deref())),
                 ("chosen_by", json::string(facts.cache.chosen_by)),
                 ("writable", facts.cache.writable.to_string()),
+                (
+                    "private",
+                    (facts.cache.not_private.is_none() && facts.cache.own_not_private.is_none())
+                        .to_string(),
+                ),
             ]),
         ),
         ("rustc", rustc),
@@ -296,6 +335,7 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
 mod tests {
     use super::super::facts::{CacheFacts, RustcFacts, ZigFacts};
     use super::*;
+    use crate::private_dir::Problem;
     use std::path::PathBuf;
 
     /// A healthy install: ziglink in /env/bin and on PATH, zig 0.17.1, rustc with x86_64 only.
@@ -314,7 +354,10 @@ mod tests {
             cache: CacheFacts {
                 path: Some(PathBuf::from("/home/u/.cache/zig")),
                 chosen_by: "zig's default",
+                fallback: false,
                 writable: true,
+                not_private: None,
+                own_not_private: None,
             },
             rustc: Ok(RustcFacts {
                 version: "rustc 1.95.0".into(),
@@ -372,6 +415,36 @@ mod tests {
                 Severity::Error,
                 "/home/u/.cache/zig is not writable",
                 "ZIG_GLOBAL_CACHE_DIR",
+            ),
+            (
+                "planted fallback",
+                |f| {
+                    f.cache.path = Some(PathBuf::from("/tmp/ziglink-zig-cache-1000"));
+                    f.cache.fallback = true;
+                    f.cache.not_private = Some(Problem::OwnedBy { uid: 1001 });
+                },
+                Severity::Error,
+                "/tmp/ziglink-zig-cache-1000, belongs to uid 1001",
+                "ZIG_GLOBAL_CACHE_DIR to a folder of your own",
+            ),
+            (
+                "cache others can write",
+                |f| {
+                    f.cache.not_private = Some(Problem::AboveWritable {
+                        dir: PathBuf::from("/shared"),
+                        mode: 0o40777,
+                    })
+                },
+                Severity::Warning,
+                "/home/u/.cache/zig is inside `/shared`, which others can write",
+                "chmod go-w",
+            ),
+            (
+                "ziglink's folder planted",
+                |f| f.cache.own_not_private = Some(Problem::Symlink),
+                Severity::Warning,
+                "/home/u/.cache/zig/ziglink in zig's cache is a symbolic link",
+                "remove that folder",
             ),
             (
                 "not on PATH",

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::{self, Location};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::private_dir;
 
 /// ziglink's own folder inside zig's cache: the lock `warm` and `clean` take, the source `warm`
 /// compiles (kept at a fixed path so that zig finds its object cached next time), and the copies
@@ -24,9 +25,13 @@ use crate::exit::ExitCode;
 pub const ZIGLINK_DIR: &str = "ziglink";
 const LOCK_FILE: &str = "lock";
 
-/// The cache zig uses under this environment, and why there.
+/// The cache zig uses under this environment, and why there; ziglink's fallback only once it
+/// is private.
 pub fn location() -> Result<(PathBuf, Location)> {
     let location = cache::for_this_process();
+    if let Some(checked) = location.for_zig()? {
+        return Ok((checked, location));
+    }
     match location.path() {
         Some(path) => Ok((path.to_path_buf(), location.clone())),
         None => Err(Error::CacheUnknown),
@@ -38,16 +43,12 @@ pub fn location() -> Result<(PathBuf, Location)> {
 /// wait for each other); this lock keeps two warm-ups from building different parts at once,
 /// and a clean from removing what a warm-up has just built. Held until the file is dropped.
 pub fn maintenance_lock(root: &Path) -> Result<File> {
-    let dir = root.join(ZIGLINK_DIR);
-    let path = dir.join(LOCK_FILE);
-    let locked = std::fs::create_dir_all(&dir)
-        .and_then(|()| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-        })
+    let path = own_dir(root)?.join(LOCK_FILE);
+    let locked = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
         .and_then(|file| {
             if !lock::try_exclusive(&file)? {
                 eprintln!(
@@ -59,6 +60,19 @@ pub fn maintenance_lock(root: &Path) -> Result<File> {
             Ok(file)
         });
     locked.map_err(|source| Error::CacheLock { path, source })
+}
+
+/// ziglink's folder in the cache at `root`: made private (mode 0700) when missing, and refused
+/// when someone else could change what is in it (`private_dir`).
+pub fn own_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(ZIGLINK_DIR);
+    // zig makes its cache folder with its parents; a missing one is not a problem of ours.
+    let _ = std::fs::create_dir_all(root);
+    private_dir::ensure(&dir).map_err(|problem| Error::PrivateFolder {
+        place: private_dir::Place::Own,
+        path: dir,
+        problem,
+    })
 }
 
 pub fn run_info(json: bool) -> Result<ExitCode> {
