@@ -111,8 +111,17 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("cannot write a response file for zig: {0}")]
-    TempFile(std::io::Error),
+    #[error(
+        "cannot write a response file for zig in `{}` ({first}) or in `{}` ({second})",
+        dir.display(),
+        temp_dir.display()
+    )]
+    ResponseFileWrite {
+        dir: PathBuf,
+        first: std::io::Error,
+        temp_dir: PathBuf,
+        second: std::io::Error,
+    },
 
     #[error("argument `{0}` contains a single quote, which zig's response files cannot carry")]
     UnquotableArgument(String),

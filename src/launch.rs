@@ -102,7 +102,7 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
         run::spawn_and_wait(cmd)?
     };
     drop(response); // removes it
-    if let Some(code) = signalled(&waited, call.output.as_deref(), &before) {
+    if let Some(code) = signalled(&waited, &call, &before) {
         return Ok(code);
     }
     let code = run::leave_like(waited.ended);
@@ -120,21 +120,19 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
 
 /// When a signal ended zig, or came to ziglink: removes what zig began writing, says what
 /// happened unless the user asked for it (Ctrl-C), and leaves by that signal. `None` otherwise.
-fn signalled(
-    waited: &run::Waited,
-    output: Option<&Path>,
-    before: &output::Stamp,
-) -> Option<ExitCode> {
+fn signalled(waited: &run::Waited, call: &ZigCall, before: &output::Stamp) -> Option<ExitCode> {
+    let output = call.output.as_deref();
     let signal = match (waited.interrupted, waited.ended) {
         (Some(signal), _) => signal,
         (None, run::Ended::Signal(signal)) => signal,
         (None, run::Ended::Code(_)) => return None,
     };
+    let full = output.and_then(|path| output::full_disk(path, &call.args));
     let removed = output.filter(|path| output::remove_if_written(path, before));
     if waited.interrupted.is_none() {
         eprintln!(
             "ziglink: error: {}",
-            output::killed_message(signal, removed)
+            output::killed_message(signal, full.as_ref(), removed)
         );
     }
     Some(run::leave_like(run::Ended::Signal(signal)))
@@ -192,24 +190,33 @@ pub fn find_zig(settings: &Settings, argv0: Option<&OsString>) -> Result<zig::Zi
     })
 }
 
-/// Beside the caller's own file: for rustc that is its private temp dir, so even if ziglink is
-/// killed before it can clean up, rustc's removal of that dir takes this file with it.
+/// Beside the caller's own file: for rustc that is its private temp folder (in the output
+/// folder), which rustc removes with whatever is left in it; else in the temp folder. Either
+/// way a file of our own, made with a random name and mode 0600 (`tempfile`), and removed when
+/// it is dropped, also when writing it fails.
 fn response_file(dir: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
-    let create = |dir: &Path| {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        tempfile::Builder::new()
+    let write = |dir: &Path| {
+        let mut file = tempfile::Builder::new()
             .prefix("ziglink-")
             .suffix(".args")
-            .tempfile_in(dir)
+            .tempfile_in(dir)?;
+        file.write_all(contents)?;
+        Ok::<_, std::io::Error>(file)
     };
-    create(dir)
-        .or_else(|_| create(&std::env::temp_dir()))
-        .and_then(|mut file| file.write_all(contents).map(|()| file))
-        .map_err(Error::TempFile)
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    write(dir).or_else(|first| {
+        let temp_dir = std::env::temp_dir();
+        write(&temp_dir).map_err(|second| Error::ResponseFileWrite {
+            dir: dir.to_path_buf(),
+            first,
+            temp_dir,
+            second,
+        })
+    })
 }
 
 fn log(settings: &Settings, zig: &zig::Zig, args: &[OsString]) {

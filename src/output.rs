@@ -3,7 +3,7 @@
 //! for the next step to pick up. ld.lld and clang write into a temporary file beside the output
 //! and rename it into place; a killed one leaves that temporary file, which goes too.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// What the output was before zig ran, so that a file zig did not touch is left alone.
@@ -65,19 +65,77 @@ pub fn is_temporary_of(file: &str, output: &str) -> bool {
     false
 }
 
+/// Below this much free space, a full disk is taken to be what ended zig, whatever the inputs.
+const LOW: u64 = 64 << 20;
+
+/// When the file system `output` is written to is (nearly) full: its folder and the bytes
+/// free. zig's ld.lld writes its output through a memory map, so a full disk ends it by SIGBUS
+/// and zig by SIGABRT, neither saying why, and ld.lld's own clean-up has often freed the space
+/// again by the time zig has ended. So "nearly full" is less than 64 MiB free, or less than the
+/// call's `inputs` take (an output that did not fit was about that large).
+pub fn full_disk(output: &Path, inputs: &[std::ffi::OsString]) -> Option<(PathBuf, u64)> {
+    let dir = match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let free = free_bytes(dir)?;
+    let taken: u64 = inputs
+        .iter()
+        .filter(|arg| !crate::osbytes::as_bytes(arg).starts_with(b"-"))
+        .filter_map(|arg| std::fs::metadata(arg).ok())
+        .filter(|meta| meta.is_file())
+        .map(|meta| meta.len())
+        .sum();
+    (free < LOW.max(taken)).then(|| (dir.to_path_buf(), free))
+}
+
 /// The line ziglink prints when zig was ended by `signal` without ziglink being asked.
-pub fn killed_message(signal: i32, removed: Option<&Path>) -> String {
+pub fn killed_message(
+    signal: i32,
+    full: Option<&(PathBuf, u64)>,
+    removed: Option<&Path>,
+) -> String {
     let what = signal_name(signal);
-    match removed {
-        Some(path) => format!(
-            "zig was ended by {what} (signal {signal}) before it finished; `{}`, which it had \
-             begun to write, was removed; run the build again",
-            path.display()
-        ),
-        None => format!(
-            "zig was ended by {what} (signal {signal}) before it finished; run the build again"
-        ),
+    let mut line = format!("zig was ended by {what} (signal {signal}) before it finished");
+    if let Some((dir, free)) = full {
+        line += &format!(
+            ": the disk holding `{}` is nearly full ({} KiB free), which ends zig's linker \
+             without a message",
+            dir.display(),
+            free / 1024
+        );
     }
+    if let Some(path) = removed {
+        line += &format!(
+            "; `{}`, which it had begun to write, was removed",
+            path.display()
+        );
+    }
+    line += if full.is_some() {
+        "; free some space and run the build again"
+    } else {
+        "; run the build again"
+    };
+    line
+}
+
+#[cfg(unix)]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: an all-zero statvfs is a valid value for statvfs(3) to fill in; it reads only
+    // the NUL-terminated path.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) } != 0 {
+        return None;
+    }
+    #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
+    Some((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
 }
 
 #[cfg(unix)]
@@ -165,15 +223,57 @@ mod tests {
     }
 
     #[test]
-    fn says_which_signal_and_what_was_removed() {
-        assert_eq!(
-            killed_message(9, Some(Path::new("target/debug/app"))),
-            "zig was ended by SIGKILL (signal 9) before it finished; `target/debug/app`, which \
-             it had begun to write, was removed; run the build again"
-        );
-        assert_eq!(
-            killed_message(11, None),
-            "zig was ended by SIGSEGV (signal 11) before it finished; run the build again"
-        );
+    fn says_which_signal_why_and_what_was_removed() {
+        type Case<'a> = (i32, Option<&'a (PathBuf, u64)>, Option<&'a str>, &'a str);
+        let full = (PathBuf::from("target/debug/deps"), 12 * 1024);
+        let cases: &[Case] = &[
+            (
+                9,
+                None,
+                Some("target/debug/app"),
+                "zig was ended by SIGKILL (signal 9) before it finished; `target/debug/app`, \
+                 which it had begun to write, was removed; run the build again",
+            ),
+            (
+                11,
+                None,
+                None,
+                "zig was ended by SIGSEGV (signal 11) before it finished; run the build again",
+            ),
+            (
+                6,
+                Some(&full),
+                Some("target/debug/deps/app-1f2e"),
+                "zig was ended by SIGABRT (signal 6) before it finished: the disk holding \
+                 `target/debug/deps` is nearly full (12 KiB free), which ends zig's linker \
+                 without a message; `target/debug/deps/app-1f2e`, which it had begun to write, \
+                 was removed; free some space and run the build again",
+            ),
+        ];
+        for (signal, full, removed, want) in cases {
+            assert_eq!(
+                killed_message(*signal, *full, removed.map(Path::new)),
+                *want
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_disk_is_nearly_full_below_64_mib_or_what_the_inputs_take() {
+        let dir = tempfile::tempdir().unwrap();
+        let free = free_bytes(dir.path()).unwrap();
+        // The test machine's temp folder has more than 64 MiB free.
+        assert!(free > LOW, "{free}");
+        assert_eq!(full_disk(&dir.path().join("app"), &[]), None);
+        // An input as large as the free space: an output like it would not have fitted.
+        let big = dir.path().join("big.o");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(free + 1)
+            .unwrap();
+        let inputs = [std::ffi::OsString::from("-o"), big.clone().into()];
+        let (at, _) = full_disk(&dir.path().join("app"), &inputs).unwrap();
+        assert_eq!(at, dir.path());
     }
 }

@@ -159,7 +159,10 @@ pub fn run(request: &Request) -> Result<ExitCode> {
     let work = tempfile::Builder::new()
         .prefix("ziglink-warm-")
         .tempdir()
-        .map_err(Error::TempFile)?;
+        .map_err(|source| Error::WarmFiles {
+            path: std::env::temp_dir(),
+            source,
+        })?;
     let here = std::env::current_dir().ok();
     let zig_dir = zig.path.parent().unwrap_or(Path::new("/"));
     let dirs = link_dirs(here.as_deref(), work.path(), &[zig_dir, &root]);

@@ -25,22 +25,15 @@ extern "C" fn forward(signal: c_int) {
     }
 }
 
-/// Spawns `cmd` with the signals above passed on to it. They are held back from before the
-/// spawn until zig's pid is known, so none is lost in between; the child starts with the
-/// default handlers and an empty mask (exec resets caught signals, and std clears the mask).
-/// Signals ziglink was started with ignored (`nohup`) stay ignored, for zig too.
+/// Spawns `cmd` with the signals above passed on to it. One that comes before zig's pid is
+/// known is recorded by the handler and sent on once it is. zig starts with the default
+/// handlers (exec resets caught signals) and ziglink's signal mask, as it would have after an
+/// exec. Signals ziglink was started with ignored (`nohup`) stay ignored, for zig too.
 pub fn spawn(cmd: &mut Command) -> io::Result<Child> {
-    // SAFETY: the sigset_t values are initialised by sigemptyset before use; sigaction and
-    // pthread_sigmask only read and write the structures passed to them.
-    unsafe {
-        let mut held: libc::sigset_t = std::mem::zeroed();
-        let mut before: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut held);
-        for signal in FORWARDED {
-            libc::sigaddset(&mut held, signal);
-        }
-        libc::pthread_sigmask(libc::SIG_BLOCK, &held, &mut before);
-        for signal in FORWARDED {
+    for signal in FORWARDED {
+        // SAFETY: sigaction only reads and writes the structures passed to it; an all-zero
+        // sigaction is valid, and its mask is emptied before use.
+        unsafe {
             let mut current: libc::sigaction = std::mem::zeroed();
             libc::sigaction(signal, std::ptr::null(), &mut current);
             if current.sa_sigaction == libc::SIG_IGN {
@@ -52,13 +45,18 @@ pub fn spawn(cmd: &mut Command) -> io::Result<Child> {
             libc::sigemptyset(&mut action.sa_mask);
             libc::sigaction(signal, &action, std::ptr::null_mut());
         }
-        let spawned = cmd.spawn();
-        if let Ok(child) = &spawned {
-            CHILD.store(i32::try_from(child.id()).unwrap_or(0), Ordering::SeqCst);
-        }
-        libc::pthread_sigmask(libc::SIG_SETMASK, &before, std::ptr::null_mut());
-        spawned
     }
+    let child = cmd.spawn()?;
+    let pid = i32::try_from(child.id()).unwrap_or(0);
+    CHILD.store(pid, Ordering::SeqCst);
+    // Came before the store: the handler could not pass it on. After: it has, and zig gets it
+    // twice, which changes nothing.
+    let early = RECEIVED.load(Ordering::SeqCst);
+    if early != 0 && pid > 0 {
+        // SAFETY: kill(2) on the child just started.
+        unsafe { libc::kill(pid, early) };
+    }
+    Ok(child)
 }
 
 /// zig has been waited for: nothing more to pass on. Returns the signal ziglink received
