@@ -16,6 +16,8 @@ pub mod error;
 pub mod exit;
 pub mod explain;
 pub mod explain_cmd;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod glibc;
 pub mod glibc_check;
 pub mod header_store;

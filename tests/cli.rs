@@ -1285,3 +1285,41 @@ fn sigterm_and_sigint_are_passed_to_zig_and_ziglink_ends_by_them_after_cleaning_
         assert_nothing_left(dir.path());
     }
 }
+
+#[test]
+fn a_folder_of_ziglinks_that_others_can_write_is_refused_by_warm_and_reported_by_doctor() {
+    let cache = tempfile::tempdir().unwrap();
+    let own = cache.path().join("ziglink");
+    fs::create_dir(&own).unwrap();
+    fs::set_permissions(&own, fs::Permissions::from_mode(0o777)).unwrap();
+    let out = ziglink(&["warm"])
+        .faked(cache.path(), 0)
+        .env("ZIG_GLOBAL_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    let canonical = own.canonicalize().unwrap();
+    assert_one_line_error(
+        &out,
+        &format!(
+            "ziglink cannot use its folder in zig's cache `{}`: it can be written by others \
+             (mode 0777), and whoever can change it decides what zig links",
+            canonical.display()
+        ),
+    );
+    assert_eq!(fs::read_dir(&own).unwrap().count(), 0, "warm wrote into it");
+
+    let doctor = ziglink(&["doctor"])
+        .faked(cache.path(), 0)
+        .env("ZIG_GLOBAL_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    let text = stdout(&doctor);
+    assert!(
+        text.contains(&format!(
+            "warning: ziglink's folder {} in zig's cache can be written by others",
+            own.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("fix: remove that folder"), "{text}");
+}

@@ -29,7 +29,12 @@ GNU_TARGETS = [
     ("armv7-unknown-linux-gnueabihf.2.17", ["qemu-arm"], "ARM", False),
     ("i686-unknown-linux-gnu.2.17", ["qemu-i386"], "Intel 80386", False),
     ("powerpc64le-unknown-linux-gnu.2.32", ["qemu-ppc64le"], "PowerPC64", False),
-    ("s390x-unknown-linux-gnu.2.17", ["qemu-s390x", "-L", "/usr/s390x-linux-gnu"], "IBM S/390", False),
+    (
+        "s390x-unknown-linux-gnu.2.17",
+        ["qemu-s390x", "-L", "/usr/s390x-linux-gnu"],
+        "IBM S/390",
+        False,
+    ),
     (
         "riscv64gc-unknown-linux-gnu.2.27",
         ["qemu-riscv64", "-L", "/usr/riscv64-linux-gnu"],

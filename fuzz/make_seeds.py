@@ -1,0 +1,215 @@
+"""Makes the seed corpora in fuzz/corpus/ from real inputs, on a machine set up by .ci/setup:
+
+    python3 fuzz/make_seeds.py --ziglink-bin <folder with ziglink, ziglink-cc and zig beside>
+
+- link_line, response_files: the link lines rustc passes for the test fixtures (a binary, a
+  PyO3 cdylib, each for x86_64 and for aarch64 with Debian's rustc), caught by a stand-in linker;
+  rustc's own `linker-arguments` file, forced by a line too long to pass (then trimmed), and
+  GNU-style files;
+- compile_line: the compile lines cc-rs and CMake pass for hello-c, with the rustflags cargo
+  gave the build script;
+- elf_file: small C programs and a shared library linked by zig for each Linux target ziglink
+  supports, and a glibc-2.34 one that the check refuses;
+- zig_manifest: manifests from the zig cache those links filled;
+- target_spec: the spellings of targets, floors, ages and `ziglink cargo` lines the docs use.
+
+Every file is named after its content digest, as libFuzzer names what it adds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "fuzz" / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures"
+TARGETS = [  # the order of `target::TARGETS`, which the leading byte of a line indexes
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
+    "i686-unknown-linux-gnu",
+    "armv7-unknown-linux-gnueabihf",
+    "powerpc64le-unknown-linux-gnu",
+    "s390x-unknown-linux-gnu",
+    "riscv64gc-unknown-linux-gnu",
+    "x86_64-unknown-linux-musl",
+    "aarch64-unknown-linux-musl",
+]
+FLOORS = {"powerpc64le-unknown-linux-gnu": "2.32", "riscv64gc-unknown-linux-gnu": "2.27"}
+# Writes its argv, NUL-separated, and the contents of any @file into $SEEDS_OUT, then links
+# (or fails, with $SEEDS_FAIL set).
+CATCHER = """#!/bin/sh
+n=$(date +%s%N)
+for a in "$@"; do printf '%s\\0' "$a"; done > "$SEEDS_OUT/argv-$n"
+for a in "$@"; do case "$a" in @*) cp "${a#@}" "$SEEDS_OUT/file-$n";; esac; done
+[ -n "$SEEDS_FAIL" ] && exit 1
+exec ziglink "$@"
+"""
+# Records cc-rs's and CMake's compile lines and the build script's rustflags, then compiles.
+CC_CATCHER = """#!/bin/sh
+n=$(date +%s%N)
+{ printf '%s\\0' "$CARGO_ENCODED_RUSTFLAGS"; for a in "$@"; do printf '%s\\0' "$a"; done; } \\
+  > "$SEEDS_OUT/cc-$n"
+exec ziglink-{tool} "$@"
+"""
+
+
+def save(target: str, data: bytes) -> None:
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def sh(cmd, env, cwd=None, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, check=check,
+                          capture_output=True)  # fmt: skip
+
+
+def caught_link_lines(env: dict[str, str], work: Path) -> None:
+    out = work / "caught"
+    out.mkdir()
+    catcher = work / "catcher"
+    catcher.write_text(CATCHER)
+    catcher.chmod(0o755)
+    env = {**env, "SEEDS_OUT": str(out)}
+    debian = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo"}
+    builds = [
+        ("hello-bin", "x86_64-unknown-linux-gnu", {}, []),
+        ("hello-bin", "aarch64-unknown-linux-gnu", debian, []),
+        ("hello-bin", "x86_64-unknown-linux-gnu", {}, ["--release"]),
+    ]
+    pyo3 = ROOT / "examples" / "pyo3-hello"
+    for n, (name, target, extra, flags) in enumerate(builds):
+        crate = work / f"{name}-{n}"
+        shutil.copytree(FIXTURES / name, crate, ignore=shutil.ignore_patterns("target"))
+        var = f"CARGO_TARGET_{target.upper().replace('-', '_')}_LINKER"
+        cargo = extra.get("CARGO", "cargo")
+        sh([cargo, "build", "--target", target, *flags], {**env, **extra, var: str(catcher)},
+           cwd=crate, check=False)  # fmt: skip
+    crate = work / "pyo3"
+    shutil.copytree(pyo3, crate, ignore=shutil.ignore_patterns("target"))
+    var = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"
+    sh(["cargo", "build"], {**env, var: str(catcher)}, cwd=crate, check=False)
+
+    # rustc's own response file: a line too long for one exec (over 2 MiB of arguments).
+    long = work / "long.args"
+    long.write_text("\n".join(f"-Clink-arg=-Wl,--defsym=ziglink_seed_{i}=0" for i in range(60000)))
+    source = work / "main.rs"
+    source.write_text("fn main() {}\n")
+    sh(["rustc", f"-Clinker={catcher}", f"@{long}", source, "-o", work / "main"],
+       {**env, "SEEDS_FAIL": "1"}, cwd=work, check=False)  # fmt: skip
+
+    for argv in sorted(out.glob("argv-*")):
+        line = argv.read_bytes().rstrip(b"\0")
+        args = line.split(b"\0")
+        triple = next((t for t in TARGETS if f"rustlib/{t}/lib".encode() in line), TARGETS[0])
+        index = bytes([TARGETS.index(triple)])
+        save("link_line", index + b"\0".join(a for a in args if b"ziglink_seed_" not in a))
+    for rsp in sorted(out.glob("file-*")):
+        kept = [x for x in rsp.read_bytes().split(b"\n") if b"ziglink_seed_" not in x]
+        # Index byte odd: the replay names it `linker-arguments`, rustc's dialect.
+        save("response_files", b"\x01" + b"\n".join(kept))
+    save("response_files", b'\x00-o \'my app\' "a\\"b" \\@x @/r/1\0@/r/0\0-Wl,--as-needed\n')
+
+
+def caught_compile_lines(env: dict[str, str], work: Path) -> None:
+    out = work / "cc"
+    out.mkdir()
+    for tool in ("cc", "cxx"):
+        wrapper = work / f"catch-{tool}"
+        wrapper.write_text(CC_CATCHER.replace("{tool}", tool))
+        wrapper.chmod(0o755)
+    crate = work / "hello-c"
+    shutil.copytree(FIXTURES / "hello-c", crate, ignore=shutil.ignore_patterns("target"))
+    env = {
+        **env,
+        "SEEDS_OUT": str(out),
+        "CC_x86_64_unknown_linux_gnu": str(work / "catch-cc"),
+        "CXX_x86_64_unknown_linux_gnu": str(work / "catch-cxx"),
+        "AR_x86_64_unknown_linux_gnu": "ziglink-ar",
+        "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": "ziglink",
+        "RUSTFLAGS": "-C target-cpu=x86-64-v3",
+    }
+    sh(["cargo", "build", "--target", "x86_64-unknown-linux-gnu"], env, cwd=crate)
+    for line in sorted(out.glob("cc-*")):
+        save("compile_line", bytes([0]) + line.read_bytes().rstrip(b"\0"))
+
+
+def linked_files(env: dict[str, str], work: Path) -> None:
+    source = work / "hello.c"
+    source.write_text('#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n')
+    lib = work / "lib.c"
+    lib.write_text("#include <pthread.h>\nint f(void) { return pthread_self() != 0; }\n")
+    new = work / "new.c"
+    new.write_text("#include <unistd.h>\nint main(void) { closefrom(3); return 0; }\n")
+    for target in TARGETS:
+        floor = FLOORS.get(target, "2.17")
+        cc = {**env, "TARGET": target, "ZIGLINK_GLIBC": floor}
+        exe, so = work / f"{target}.exe", work / f"{target}.so"
+        sh(["ziglink-cc", "-Os", "-s", source, "-o", exe], cc)
+        save("elf_file", exe.read_bytes())
+        if "musl" not in target:
+            sh(["ziglink-cc", "-Os", "-s", "-shared", "-fPIC", lib, "-o", so], cc)
+            save("elf_file", so.read_bytes())
+    above = work / "closefrom.exe"
+    cc = {**env, "TARGET": TARGETS[0], "ZIGLINK_GLIBC": "2.34"}
+    sh(["ziglink-cc", "-Os", "-s", new, "-o", above], cc)
+    save("elf_file", above.read_bytes())
+
+
+def manifests(cache: Path) -> None:
+    found = sorted((cache / "h").iterdir(), key=lambda p: p.stat().st_size)
+    picked = [p for p in found if 0 < p.stat().st_size < 8192 and p.suffix != ".txt"]
+    step = max(1, len(picked) // 24)
+    for manifest in picked[::step]:
+        save("zig_manifest", manifest.read_bytes())
+    save("zig_manifest", b"")
+
+
+def target_specs() -> None:
+    for text in [
+        "aarch64-unknown-linux-gnu.2.17",
+        "x86_64-unknown-linux-gnu.2.28",
+        "powerpc64le-unknown-linux-gnu.2.32",
+        "x86_64-unknown-linux-musl",
+        "2.17\x002.x\x0030d\x0012h\x0090m",
+        "\x00".join(
+            ["cargo", "+stable", "--reproducible", "build", "--target"]
+            + ["aarch64-unknown-linux-gnu.2.17", "--target=x86_64-unknown-linux-musl"]
+            + ["--manifest-path", "a/Cargo.toml"]
+        ),
+    ]:
+        save("target_spec", text.encode())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ziglink-bin", type=Path, required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ziglink-seeds-") as tmp:
+        work = Path(tmp)
+        cache = work / "zig-cache"
+        env = {
+            **os.environ,
+            "PATH": f"{args.ziglink_bin}{os.pathsep}{os.environ['PATH']}",
+            "ZIG_GLOBAL_CACHE_DIR": str(cache),
+            "CARGO_TARGET_DIR": str(work / "target"),
+        }
+        caught_link_lines(env, work)
+        caught_compile_lines(env, work)
+        linked_files(env, work)
+        manifests(cache)
+        target_specs()
+    for folder in sorted(CORPUS.iterdir()):
+        print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+//! Entry points for coverage-guided fuzzing (`fuzz/`, cargo-fuzz with libFuzzer), one per
+//! parser of input from outside: response files, link and compile lines, target specs and
+//! settings, ELF files, and zig's cache manifests. Each takes raw bytes, decodes them the same
+//! way every time, and checks properties beyond "does not panic"; a corpus replay in the tests
+//! (`tests/fuzz_corpus.rs`) runs the saved inputs through the same functions. Not for use by
+//! anything else.
+//!
+//! Inputs made of several parts separate them with NUL bytes; a leading byte, where there is
+//! one, picks a target from `target::TARGETS`.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::glibc::Glibc;
+use crate::osbytes::{as_bytes, from_bytes};
+use crate::target::{Target, TARGETS};
+use crate::zig_cache::{age, digest, kinds};
+use crate::{
+    cargo_cmd, elf_versions, explain, glibc_check, infer, linker_options, response, rules,
+    rustc_cpu, settings, zig_glibc,
+};
+
+/// Splits `data` at NUL bytes into arguments; a leading byte picks the target.
+fn target_and_args(data: &[u8]) -> (Target, Vec<OsString>) {
+    let (pick, rest) = data.split_first().unwrap_or((&0, &[]));
+    let spec = &TARGETS[usize::from(*pick) % TARGETS.len()];
+    let target = Target::resolve(spec.rust, None).expect("every table target resolves");
+    let args = rest
+        .split(|&b| b == 0)
+        .map(|part| from_bytes(part.to_vec()))
+        .collect();
+    (target, args)
+}
+
+/// A filesystem decided by the input: a path "exists" when its length is even.
+fn is_file(path: &Path) -> bool {
+    path.as_os_str().len() % 2 == 0
+}
+
+/// Response files in both dialects, nested through an in-memory filesystem: the input is a
+/// series of files separated by NUL, file `n` named `/r/<n>` (or `/r/<n>/linker-arguments`
+/// when its first byte is odd), and `@`-references among them may loop.
+pub fn response_files(data: &[u8]) {
+    let files: Vec<&[u8]> = data.split(|&b| b == 0).collect();
+    let mut by_path: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
+    for (n, contents) in files.iter().enumerate() {
+        let rustc = contents.first().is_some_and(|b| b % 2 == 1);
+        let path = if rustc {
+            PathBuf::from(format!("/r/{n}/linker-arguments"))
+        } else {
+            PathBuf::from(format!("/r/{n}"))
+        };
+        by_path.insert(path, contents.to_vec());
+    }
+    let read = |path: &Path| {
+        by_path
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    };
+    let top: Vec<OsString> = by_path
+        .keys()
+        .map(|p| {
+            let mut arg = OsString::from("@");
+            arg.push(p);
+            arg
+        })
+        .collect();
+    let first = response::expand(&top, &read);
+    assert_eq!(
+        format!("{first:?}"),
+        format!("{:?}", response::expand(&top, &read))
+    );
+
+    for contents in files {
+        for args in [
+            response::parse_rustc(contents),
+            response::parse_gnu(contents),
+        ] {
+            let args: Vec<OsString> = args.into_iter().map(from_bytes).collect();
+            match response::write_for_zig(&args) {
+                Ok(written) => assert_eq!(windows_rules(&written), args, "{written:?}"),
+                Err(_) => assert!(args.iter().any(|a| as_bytes(a).contains(&b'\''))),
+            }
+        }
+    }
+}
+
+/// A reader of the Windows command-line rules zig's response-file reader follows, for what
+/// `write_for_zig` writes (it never writes `'`, or `#` at the start of an unquoted argument):
+/// whitespace separates, `"` toggles quoting, and backslashes are literal unless they come
+/// before a quote, where 2n give n and a toggle and 2n+1 give n and a literal quote.
+fn windows_rules(text: &[u8]) -> Vec<OsString> {
+    let mut args = Vec::new();
+    let mut arg: Option<Vec<u8>> = None;
+    let mut quoted = false;
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if b == b'\\' {
+            let run = text[i..].iter().take_while(|&&c| c == b'\\').count();
+            let current = arg.get_or_insert_with(Vec::new);
+            if text.get(i + run) == Some(&b'"') {
+                current.extend(std::iter::repeat_n(b'\\', run / 2));
+                if run % 2 == 1 {
+                    current.push(b'"');
+                    i += run + 1;
+                } else {
+                    i += run;
+                }
+            } else {
+                current.extend(std::iter::repeat_n(b'\\', run));
+                i += run;
+            }
+            continue;
+        }
+        if b == b'"' {
+            quoted = !quoted;
+            arg.get_or_insert_with(Vec::new);
+        } else if !quoted && matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            args.extend(arg.take().map(from_bytes));
+        } else {
+            arg.get_or_insert_with(Vec::new).push(b);
+        }
+        i += 1;
+    }
+    args.extend(arg.map(from_bytes));
+    args
+}
+
+/// A link line as rustc (or anyone) might pass it, and what zig may say back: the rules, target
+/// inference, the output path, explain's table of options, and zig's stderr.
+pub fn link_line(data: &[u8]) {
+    let (target, args) = target_and_args(data);
+    let first = rules::translate(&args, &target, &is_file);
+    let second = rules::translate(&args, &target, &is_file);
+    assert_eq!(format!("{first:?}"), format!("{second:?}"));
+    if let Ok(translation) = &first {
+        // Every argument that no rule changed comes out as it went in, in order.
+        let removed: usize = translation.changes.iter().map(|c| c.removed.len()).sum();
+        let added: usize = translation.changes.iter().map(|c| c.added.len()).sum();
+        assert_eq!(translation.args.len() + removed, args.len() + added);
+        let _ = infer::output_path(&translation.args);
+        let _ = linker_options::unknown(translation.args.iter().filter_map(|a| a.to_str()));
+    }
+    let _ = infer::rust_target(&args);
+    let _ = infer::compile_target(&args);
+    let _ = explain::rejected_by_zig(&String::from_utf8_lossy(data));
+}
+
+/// A C compile line from cc-rs or cmake, with the rustflags cargo hands build scripts: the
+/// rules, the `--target=` it names, and rustc's `-C target-cpu`. The first NUL-separated part
+/// after the target byte is `CARGO_ENCODED_RUSTFLAGS`.
+pub fn compile_line(data: &[u8]) {
+    let (target, mut args) = target_and_args(data);
+    let rustflags = if args.is_empty() {
+        String::new()
+    } else {
+        args.remove(0).to_string_lossy().into_owned()
+    };
+    let var = |name: &str| match name {
+        "TARGET" => Some(target.spec.rust.to_string()),
+        "CARGO_ENCODED_RUSTFLAGS" => Some(rustflags.clone()),
+        _ => None,
+    };
+    let _ = rustc_cpu::for_compile(&target, var);
+    let _ = rustc_cpu::check(&target, |name| {
+        (name == "RUSTFLAGS").then(|| rustflags.replace('\u{1f}', " "))
+    });
+    let _ = rules::translate(&args, &target, &is_file);
+    let _ = infer::compile_target(&args);
+}
+
+/// Target specs and every setting or argument that names one, a glibc version or an age:
+/// `ZIGLINK_*`, `ziglink cargo`'s arguments, `--older-than`, and zig's glibc list.
+pub fn target_spec(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for part in text.split('\0') {
+        for glibc in [None, Some(Glibc::new(2, 17)), Some(Glibc::new(2, 99))] {
+            if let Ok(target) = Target::resolve(part, glibc) {
+                // What resolves names a known target, and prints a zig target zig can read.
+                assert!(TARGETS.iter().any(|t| t.rust == target.spec.rust));
+                assert!(!target.zig_target().contains(char::is_whitespace));
+            }
+        }
+        if let Some(glibc) = Glibc::parse(part) {
+            assert_eq!(Glibc::parse(&glibc.to_string()), Some(glibc));
+        }
+        let _ = glibc_check::glibc_of(part);
+        let _ = age::parse(part);
+        let _ = settings::glibc_var_for(part);
+        // Every ZIGLINK_* variable set to this text.
+        let _ = settings::Settings::read(|_| Some(OsString::from(part)))
+            .map(|s| s.resolve_target(part));
+    }
+    let args: Vec<OsString> = data
+        .split(|&b| b == 0)
+        .map(|a| from_bytes(a.to_vec()))
+        .collect();
+    let split = cargo_cmd::split_args(&args);
+    // Cargo sees each target as `--target <triple>`, with the floor cut off, and ziglink's own
+    // flag only where it is the value of an option that takes one (as cargo would read it),
+    // or after a `--`, where everything is the program's.
+    let mut pairs = split.args.windows(2).filter(|w| w[0] == "--target");
+    for spec in &split.targets {
+        let triple = spec.split('.').next().unwrap_or_default();
+        assert!(pairs.any(|w| w[1] == triple), "{spec} not passed on");
+    }
+    let ours: Vec<&OsString> = split.args.iter().take_while(|a| *a != "--").collect();
+    for (i, arg) in ours.iter().enumerate() {
+        if *arg == "--reproducible" {
+            let option = i.checked_sub(1).map(|j| ours[j]);
+            assert!(option.is_some_and(|o| o == "--target" || o == "--manifest-path"));
+        }
+    }
+    let _ = zig_glibc::newest(data);
+}
+
+/// An ELF file, as the post-link glibc check reads it.
+pub fn elf_file(data: &[u8]) {
+    let Ok(needed) = elf_versions::needed(data) else {
+        return;
+    };
+    for floor in [Glibc::new(2, 17), Glibc::new(2, 28), Glibc::new(2, 99)] {
+        if let Some(violation) = glibc_check::above_floor(&needed, floor) {
+            let version = glibc_check::glibc_of(&violation.version).expect("a glibc version");
+            assert!(version > floor);
+            let _ = glibc_check::describe_symbols(&violation);
+        }
+    }
+}
+
+/// A manifest in zig's cache (`ziglink cache` reads files other builds wrote), with the name
+/// of its file taken from the first 32 bytes.
+pub fn zig_manifest(data: &[u8]) {
+    let name: String = data
+        .iter()
+        .take(32)
+        .map(|b| char::from(b"0123456789abcdef"[usize::from(b % 16)]))
+        .collect();
+    let manifest = digest::Manifest::parse(data);
+    assert_eq!(manifest, digest::Manifest::parse(data));
+    if let digest::Manifest::Inputs(inputs) = &manifest {
+        if let Some(folder) = digest::output_name(&name, inputs) {
+            assert_eq!(folder.len(), 32);
+            assert!(folder.bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+        let files: Vec<String> = inputs
+            .iter()
+            .map(|i| String::from_utf8_lossy(&i.path).into_owned())
+            .collect();
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        let _ = kinds::classify_output(inputs.first(), &files);
+    }
+}
