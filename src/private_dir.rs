@@ -228,9 +228,7 @@ fn make_private(path: &Path) -> io::Result<()> {
     std::fs::create_dir(path)
 }
 
-#[cfg(unix)]
 pub fn facts_of(path: &Path) -> io::Result<Facts> {
-    use std::os::unix::fs::MetadataExt;
     let meta = path.symlink_metadata()?;
     let kind = if meta.file_type().is_symlink() {
         Kind::Symlink
@@ -239,31 +237,25 @@ pub fn facts_of(path: &Path) -> io::Result<Facts> {
     } else {
         Kind::Other
     };
+    let (uid, gid, mode) = owner_and_mode(&meta);
     Ok(Facts {
         kind,
-        uid: meta.uid(),
-        gid: meta.gid(),
-        mode: meta.mode(),
+        uid,
+        gid,
+        mode,
     })
+}
+
+#[cfg(unix)]
+fn owner_and_mode(meta: &std::fs::Metadata) -> (u32, u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.uid(), meta.gid(), meta.mode())
 }
 
 // Folders on Windows are private to their user by their ACLs; only the kind is checked.
 #[cfg(not(unix))]
-pub fn facts_of(path: &Path) -> io::Result<Facts> {
-    let meta = path.symlink_metadata()?;
-    let kind = if meta.file_type().is_symlink() {
-        Kind::Symlink
-    } else if meta.is_dir() {
-        Kind::Directory
-    } else {
-        Kind::Other
-    };
-    Ok(Facts {
-        kind,
-        uid: 0,
-        gid: 0,
-        mode: 0o700,
-    })
+fn owner_and_mode(_meta: &std::fs::Metadata) -> (u32, u32, u32) {
+    (0, 0, 0o700)
 }
 
 #[cfg(unix)]

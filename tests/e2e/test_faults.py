@@ -151,17 +151,24 @@ def assert_next_build_runs(crate: Path, env: dict[str, str]) -> None:
 # -- zig killed, ziglink interrupted --------------------------------------------------------------
 
 
-def test_zig_killed_while_lld_writes_leaves_no_output_and_no_linker(faulty, sandbox):
-    crate, env, extra = faulty
+def build_with_lld_stopped(crate: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int, int]:
+    """Starts the build and stops zig's ld.lld once it runs: a linker still at work. Returns
+    the build, ld.lld and the zig that started it."""
     build = subprocess.Popen(
         ["cargo", "build", "--locked"], env=env, cwd=crate, stderr=subprocess.PIPE, text=True
     )
-    # ld.lld runs as a process of its own; stopped, it stands for a linker still at work when
-    # zig dies. Killed, zig leaves it behind; ziglink must end it before it writes the output.
     lld = wait_for(build.pid, is_lld, timeout=60)
     os.kill(lld, signal.SIGSTOP)
     zig = parent(lld)
     assert is_zig_link(cmdline(zig)), cmdline(zig)
+    return build, lld, zig
+
+
+def test_zig_killed_while_lld_writes_leaves_no_output_and_no_linker(faulty, sandbox):
+    crate, env, extra = faulty
+    # ld.lld runs as a process of its own. Killed, zig leaves it behind; ziglink must end it
+    # before it writes the output.
+    build, lld, zig = build_with_lld_stopped(crate, env)
     os.kill(zig, signal.SIGKILL)
     _, stderr = build.communicate(timeout=60)
     assert build.returncode != 0
@@ -177,12 +184,7 @@ def test_zig_killed_while_lld_writes_leaves_no_output_and_no_linker(faulty, sand
 
 def test_sigterm_to_ziglink_reaches_zig_and_what_zig_started(faulty, sandbox):
     crate, env, extra = faulty
-    build = subprocess.Popen(
-        ["cargo", "build", "--locked"], env=env, cwd=crate, stderr=subprocess.PIPE, text=True
-    )
-    lld = wait_for(build.pid, is_lld, timeout=60)
-    os.kill(lld, signal.SIGSTOP)
-    zig = parent(lld)
+    build, lld, zig = build_with_lld_stopped(crate, env)
     ziglink = parent(zig)
     assert is_ziglink_link(cmdline(ziglink)), cmdline(ziglink)
     os.kill(ziglink, signal.SIGTERM)
