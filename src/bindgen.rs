@@ -50,26 +50,26 @@ fn store_for(zig: &Zig) -> Result<Option<Store>, Error> {
 }
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>`'s value for `target`, or `None` if zig could not say.
+/// The variable serves C and C++ headers alike, so zig is asked for both: its C search list, and
+/// its C++ one, whose extra folders (libc++'s and libc++abi's) are given with `-cxx-isystem`,
+/// which clang searches only when it parses C++ (see `Verbose::args`).
 pub fn clang_args(
     zig: &Zig,
     target: &Target,
     settings: &Settings,
     store: Option<&Store>,
 ) -> Option<String> {
-    let target_text = target.zig_target();
-    let args = ["cc", "-target", &target_text, "-E", "-x", "c", "-", "-v"];
-    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-    let output = launch::zig_command(&zig.path, &args, settings)
-        .ok()?
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .ok()?;
-    let mut report = Verbose::parse(&String::from_utf8_lossy(&output.stderr));
+    let c = verbose_report(zig, target, settings, "c")?;
+    // A zig that cannot preprocess C++ for this target still serves C headers.
+    let cxx = verbose_report(zig, target, settings, "c++").unwrap_or_default();
+    let mut report = Verbose::merge(c, cxx);
     // zig names folders below the current one relatively; bindgen runs elsewhere.
     let here = std::env::current_dir().ok()?;
-    for dir in &mut report.include_dirs {
+    for dir in report
+        .include_dirs
+        .iter_mut()
+        .chain(report.cxx_include_dirs.iter_mut())
+    {
         let absolute = here.join(&*dir);
         let stable = store.and_then(|store| match store.stable(&absolute) {
             Ok(copy) => Some(copy),
@@ -90,13 +90,48 @@ pub fn clang_args(
     (!args.is_empty()).then(|| shell::join(args.iter().map(String::as_str)))
 }
 
+/// What `zig <driver> -target <t> -E -x <language> - -v` reports on stderr, parsed.
+fn verbose_report(
+    zig: &Zig,
+    target: &Target,
+    settings: &Settings,
+    language: &str,
+) -> Option<Verbose> {
+    let target_text = target.zig_target();
+    let driver = if language == "c" { "cc" } else { "c++" };
+    let args = [
+        driver,
+        "-target",
+        &target_text,
+        "-E",
+        "-x",
+        language,
+        "-",
+        "-v",
+    ];
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let output = launch::zig_command(&zig.path, &args, settings)
+        .ok()?
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .ok()?;
+    let report = Verbose::parse(&String::from_utf8_lossy(&output.stderr));
+    (output.status.success() && !report.include_dirs.is_empty()).then_some(report)
+}
+
 /// What clang's `-v` report says that bindgen needs: the `#include <...>` search list, and the
-/// `__GLIBC_MINOR__` zig defines for the requested glibc (its headers otherwise claim the newest
-/// one).
+/// macros zig defines on the command line, where bindgen does not look: `__GLIBC_MINOR__` for
+/// the requested glibc (its headers otherwise claim the newest one) and, for C++, libc++'s
+/// configuration (`_LIBCPP_ABI_VERSION`, `_LIBCPP_HAS_THREADS`, the hardening mode, ...).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verbose {
     pub include_dirs: Vec<PathBuf>,
-    pub glibc_minor: Option<String>,
+    /// Folders only C++ searches, before `include_dirs`.
+    pub cxx_include_dirs: Vec<PathBuf>,
+    /// `NAME` or `NAME=VALUE`, in the order zig gives them.
+    pub defines: Vec<String>,
 }
 
 impl Verbose {
@@ -109,27 +144,57 @@ impl Verbose {
                 .map(|dir| PathBuf::from(dir.trim()))
                 .collect();
         }
-        let words: Vec<&str> = report.split_whitespace().collect();
-        parsed.glibc_minor = words
+        // The -cc1 line, where zig's driver has put everything it adds.
+        let cc1 = report.lines().find(|l| l.contains(" -cc1 ")).unwrap_or("");
+        let words: Vec<&str> = cc1.split_whitespace().collect();
+        parsed.defines = words
             .windows(2)
-            .find(|w| w[0] == "-D" && w[1].starts_with("__GLIBC_MINOR__="))
-            .map(|w| w[1].to_string());
+            .filter(|w| w[0] == "-D")
+            .map(|w| w[1].trim_matches('"').to_string())
+            .collect();
         parsed
     }
 
-    /// `-nostdinc` and each folder as `-isystem`, so only these are searched, then the define.
+    /// The C report's folders, the C++ report's extra ones as C++-only, and the defines of
+    /// both (the C++ report repeats the C ones).
+    pub fn merge(c: Verbose, cxx: Verbose) -> Verbose {
+        let cxx_include_dirs = cxx
+            .include_dirs
+            .into_iter()
+            .filter(|dir| !c.include_dirs.contains(dir))
+            .collect();
+        let mut defines = c.defines;
+        for define in cxx.defines {
+            if !defines.contains(&define) {
+                defines.push(define);
+            }
+        }
+        Verbose {
+            include_dirs: c.include_dirs,
+            cxx_include_dirs,
+            defines,
+        }
+    }
+
+    /// `-nostdinc`, then the folders so that only these are searched, in zig's order: the
+    /// C++-only ones as `-cxx-isystem`, the others as `-idirafter`. clang puts every
+    /// `-isystem` before every `-cxx-isystem` whatever the order given, and libc++'s
+    /// `<stddef.h>` must come before the C library's; both kinds are system folders, and
+    /// `-idirafter` ones come after `-cxx-isystem` ones (and after the user's own `-isystem`).
     pub fn args(&self) -> Vec<String> {
         let mut args = Vec::new();
         if !self.include_dirs.is_empty() {
             args.push("-nostdinc".to_string());
+            for dir in &self.cxx_include_dirs {
+                args.push("-cxx-isystem".to_string());
+                args.push(dir.to_string_lossy().into_owned());
+            }
             for dir in &self.include_dirs {
-                args.push("-isystem".to_string());
+                args.push("-idirafter".to_string());
                 args.push(dir.to_string_lossy().into_owned());
             }
         }
-        if let Some(define) = &self.glibc_minor {
-            args.push(format!("-D{define}"));
-        }
+        args.extend(self.defines.iter().map(|d| format!("-D{d}")));
         args
     }
 }
@@ -138,7 +203,7 @@ impl Verbose {
 mod tests {
     use super::*;
 
-    const REPORT: &str = r#"clang version 22.1.8
+    const C_REPORT: &str = r#"clang version 22.1.8
  "/z/zig" -cc1 -triple aarch64-unknown-linux5.10.0-gnu2.17.0 -isystem /z/lib/include -D __GLIBC_MINOR__=17 -ferror-limit 19
 #include "..." search starts here:
 #include <...> search starts here:
@@ -148,17 +213,29 @@ mod tests {
 End of search list.
 "#;
 
+    const CXX_REPORT: &str = r#"clang version 22.1.8
+ "/z/zig" -cc1 -triple aarch64-unknown-linux5.10.0-gnu2.17.0 -isystem /z/lib/libcxx/include -D __GLIBC_MINOR__=17 -D _LIBCPP_ABI_VERSION=1 -D _LIBCPP_HAS_THREADS=1 -D _LIBCPP_HAS_MONOTONIC_CLOCK -D _LIBCPP_HARDENING_MODE=_LIBCPP_HARDENING_MODE_NONE -x c++ -
+#include "..." search starts here:
+#include <...> search starts here:
+ /z/lib/libcxx/include
+ /z/lib/libcxxabi/include
+ /z/lib/include
+ /my zig/lib/libc/include/aarch64-linux-gnu
+ /z/lib/libc/include/generic-glibc
+End of search list.
+"#;
+
     #[test]
     fn reads_the_search_list_and_the_glibc_minor() {
         assert_eq!(
-            Verbose::parse(REPORT).args(),
+            Verbose::parse(C_REPORT).args(),
             [
                 "-nostdinc",
-                "-isystem",
+                "-idirafter",
                 "/z/lib/include",
-                "-isystem",
+                "-idirafter",
                 "/my zig/lib/libc/include/aarch64-linux-gnu",
-                "-isystem",
+                "-idirafter",
                 "/z/lib/libc/include/generic-glibc",
                 "-D__GLIBC_MINOR__=17",
             ]
@@ -166,5 +243,34 @@ End of search list.
         assert!(Verbose::parse("error: unable to find zig lib dir")
             .args()
             .is_empty());
+    }
+
+    #[test]
+    fn cxx_folders_are_for_cxx_only_and_come_first_with_libcxxs_configuration() {
+        let merged = Verbose::merge(Verbose::parse(C_REPORT), Verbose::parse(CXX_REPORT));
+        assert_eq!(
+            merged.args(),
+            [
+                "-nostdinc",
+                "-cxx-isystem",
+                "/z/lib/libcxx/include",
+                "-cxx-isystem",
+                "/z/lib/libcxxabi/include",
+                "-idirafter",
+                "/z/lib/include",
+                "-idirafter",
+                "/my zig/lib/libc/include/aarch64-linux-gnu",
+                "-idirafter",
+                "/z/lib/libc/include/generic-glibc",
+                "-D__GLIBC_MINOR__=17",
+                "-D_LIBCPP_ABI_VERSION=1",
+                "-D_LIBCPP_HAS_THREADS=1",
+                "-D_LIBCPP_HAS_MONOTONIC_CLOCK",
+                "-D_LIBCPP_HARDENING_MODE=_LIBCPP_HARDENING_MODE_NONE",
+            ]
+        );
+        // Without a C++ report, what C needs is all there is.
+        let c_only = Verbose::merge(Verbose::parse(C_REPORT), Verbose::default());
+        assert_eq!(c_only.args(), Verbose::parse(C_REPORT).args());
     }
 }

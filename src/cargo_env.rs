@@ -37,6 +37,12 @@ pub fn build_env(target: &Target) -> Vec<(String, String)> {
             )
         })
         .collect();
+    // The cmake crate's `cmake` for this target: ziglink's, which keeps CMake's build folders
+    // working across build environments (`crate::cmake`).
+    vars.push((
+        format!("CMAKE_{}", lower(triple)),
+        crate::cmake::PROGRAM.to_string(),
+    ));
     if let Some(glibc) = target.glibc {
         vars.push((glibc_var_for(triple), glibc.to_string()));
     }
@@ -91,12 +97,14 @@ mod tests {
             ("CXX_aarch64_unknown_linux_gnu", "ziglink-cxx"),
             ("AR_aarch64_unknown_linux_gnu", "ziglink-ar"),
             ("RANLIB_aarch64_unknown_linux_gnu", "ziglink-ranlib"),
+            ("CMAKE_aarch64_unknown_linux_gnu", "ziglink-cmake"),
             ("ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU", "2.28"),
             ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER", "ziglink"),
             ("CC_x86_64_unknown_linux_musl", "ziglink-cc"),
             ("CXX_x86_64_unknown_linux_musl", "ziglink-cxx"),
             ("AR_x86_64_unknown_linux_musl", "ziglink-ar"),
             ("RANLIB_x86_64_unknown_linux_musl", "ziglink-ranlib"),
+            ("CMAKE_x86_64_unknown_linux_musl", "ziglink-cmake"),
         ];
         let got: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(got, expected);

@@ -114,7 +114,9 @@ pub enum Command {
                       ziglink config >> .cargo/config.toml\n  \
                       ziglink config --target x86_64-unknown-linux-gnu --target \\\n    \
                       aarch64-unknown-linux-gnu.2.28\n  \
-                      ziglink config --format maturin    # for pyproject.toml")]
+                      ziglink config --format maturin    # for pyproject.toml\n  \
+                      ziglink config --format maturin --edit pyproject.toml --target \\\n    \
+                      aarch64-unknown-linux-gnu")]
     Config {
         /// Rust target, optionally with a glibc floor; repeatable (default: the host).
         #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
@@ -122,6 +124,10 @@ pub enum Command {
         /// Which file the snippet is for.
         #[arg(long, value_enum, default_value = "cargo")]
         format: Format,
+        /// Merge the settings into this file instead of printing them, keeping its comments and
+        /// formatting; settings ziglink wrote before are replaced. Made when missing.
+        #[arg(long, value_name = "FILE")]
+        edit: Option<std::path::PathBuf>,
     },
     /// Check that ziglink can work here: zig, its cache, rustc's targets, PATH.
     ///
@@ -282,7 +288,11 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
                 bindgen,
             })
         }
-        Some(Command::Config { targets, format }) => return crate::setup::config(&targets, format),
+        Some(Command::Config {
+            targets,
+            format,
+            edit,
+        }) => return crate::setup::config(&targets, format, edit.as_deref()),
         Some(Command::Doctor { json }) => return Ok(crate::doctor::run(json)),
         Some(Command::Explain { target, tool, args }) => {
             return crate::explain_cmd::run(target, tool, &args)

@@ -20,25 +20,63 @@ pub fn render(targets: &[Target], format: Format) -> String {
     }
 }
 
+/// One cargo setting ziglink needs, in whichever file it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// `[target.<triple>] linker = "ziglink"`.
+    Linker { triple: &'static str },
+    /// `[env] NAME = "value"`.
+    Env { name: String, value: String },
+}
+
+impl Setting {
+    /// The setting as `cargo --config` takes it: `target.<triple>.linker="ziglink"`.
+    pub fn as_cargo_flag(&self) -> String {
+        match self {
+            Setting::Linker { triple } => format!("target.{triple}.linker={}", toml_string(LINKER)),
+            Setting::Env { name, value } => format!("env.{name}={}", toml_string(value)),
+        }
+    }
+}
+
+/// Every setting for `targets`, in the order the snippets list them.
+pub fn settings(targets: &[Target]) -> Vec<Setting> {
+    let linkers = targets.iter().map(|t| Setting::Linker {
+        triple: t.spec.rust,
+    });
+    let env = targets
+        .iter()
+        .flat_map(cargo_env::build_env)
+        .map(|(name, value)| Setting::Env {
+            name: name.to_string(),
+            value,
+        });
+    let buster = Setting::Env {
+        name: sccache_key::BUSTER.to_string(),
+        value: buster(targets),
+    };
+    linkers.chain(env).chain([buster]).collect()
+}
+
 fn cargo_toml(targets: &[Target]) -> String {
     let mut out = String::from("# .cargo/config.toml\n");
-    for target in targets {
-        out.push_str(&format!(
-            "[target.{}]\nlinker = {}\n\n",
-            target.spec.rust,
-            toml_string(LINKER)
-        ));
+    let mut env = String::from("[env]\n");
+    for setting in settings(targets) {
+        match setting {
+            Setting::Linker { triple } => out.push_str(&format!(
+                "[target.{triple}]\nlinker = {}\n\n",
+                toml_string(LINKER)
+            )),
+            Setting::Env { name, value } => {
+                if name == sccache_key::BUSTER {
+                    env.push_str(BUSTER_COMMENT);
+                    env.push('\n');
+                }
+                env.push_str(&format!("{name} = {}\n", toml_string(&value)));
+            }
+        }
     }
-    out.push_str("[env]\n");
-    for (name, value) in targets.iter().flat_map(cargo_env::build_env) {
-        out.push_str(&format!("{name} = {}\n", toml_string(&value)));
-    }
-    out.push_str(&format!(
-        "{BUSTER_COMMENT}\n{} = {}\n",
-        sccache_key::BUSTER,
-        toml_string(&buster(targets))
-    ));
-    out
+    out + &env
 }
 
 /// Read only by sccache, which keys C objects by it; the floors reach ziglink-cc as variables,
@@ -49,30 +87,18 @@ fn buster(targets: &[Target]) -> String {
     sccache_key::value(None, targets, false, |_| None)
 }
 
+/// What goes into a pyproject.toml that already has its `[build-system]` and maybe its
+/// `[tool.maturin]`: pasted whole it would declare them twice, so the header says where each
+/// part goes, and `--edit` does it.
 fn maturin_toml(targets: &[Target]) -> String {
-    let mut settings = Vec::new();
-    for target in targets {
-        settings.push(format!(
-            "target.{}.linker={}",
-            target.spec.rust,
-            toml_string(LINKER)
-        ));
-        for (name, value) in cargo_env::build_env(target) {
-            settings.push(format!("env.{name}={}", toml_string(&value)));
-        }
-    }
-    settings.push(format!(
-        "env.{}={}",
-        sccache_key::BUSTER,
-        toml_string(&buster(targets))
-    ));
     let mut out = String::from(
-        "# pyproject.toml\n[build-system]\nrequires = [\"maturin>=1.5,<2\", \"ziglink\"]\n\
-         build-backend = \"maturin\"\n\n[tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
+        "# pyproject.toml: add \"ziglink\" to `requires` in [build-system], and this `config`\n\
+         # to [tool.maturin] (or let `ziglink config --format maturin --edit pyproject.toml` do it)\n\
+         [tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
     );
-    for setting in settings {
+    for setting in settings(targets) {
         // A literal string, so the double quotes cargo's value needs stay as they are.
-        out.push_str(&format!("    '{setting}',\n"));
+        out.push_str(&format!("    '{}',\n", setting.as_cargo_flag()));
     }
     out.push_str("]\n");
     out
@@ -120,11 +146,13 @@ CC_aarch64_unknown_linux_gnu = \"ziglink-cc\"
 CXX_aarch64_unknown_linux_gnu = \"ziglink-cxx\"
 AR_aarch64_unknown_linux_gnu = \"ziglink-ar\"
 RANLIB_aarch64_unknown_linux_gnu = \"ziglink-ranlib\"
+CMAKE_aarch64_unknown_linux_gnu = \"ziglink-cmake\"
 ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU = \"2.28\"
 CC_x86_64_unknown_linux_musl = \"ziglink-cc\"
 CXX_x86_64_unknown_linux_musl = \"ziglink-cxx\"
 AR_x86_64_unknown_linux_musl = \"ziglink-ar\"
 RANLIB_x86_64_unknown_linux_musl = \"ziglink-ranlib\"
+CMAKE_x86_64_unknown_linux_musl = \"ziglink-cmake\"
 # for sccache: C objects are cached per glibc floor
 SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink:x86_64-unknown-linux-musl\"
 ";
@@ -134,10 +162,9 @@ SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink
     #[test]
     fn maturin_config_is_a_list_of_cargo_settings() {
         let out = render(&targets()[..1], Format::Maturin);
-        assert!(
-            out.contains("requires = [\"maturin>=1.5,<2\", \"ziglink\"]"),
-            "{out}"
-        );
+        // Mergeable: no table a pyproject.toml already has.
+        assert!(!out.contains("[build-system]\n"), "{out}");
+        assert!(out.contains("\n[tool.maturin]\n"), "{out}");
         assert!(
             out.ends_with(
                 "config = [\n    'target.aarch64-unknown-linux-gnu.linker=\"ziglink\"',\n    \
@@ -145,6 +172,7 @@ SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink
                  'env.CXX_aarch64_unknown_linux_gnu=\"ziglink-cxx\"',\n    \
                  'env.AR_aarch64_unknown_linux_gnu=\"ziglink-ar\"',\n    \
                  'env.RANLIB_aarch64_unknown_linux_gnu=\"ziglink-ranlib\"',\n    \
+                 'env.CMAKE_aarch64_unknown_linux_gnu=\"ziglink-cmake\"',\n    \
                  'env.ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=\"2.28\"',\n    \
                  'env.SCCACHE_C_CUSTOM_CACHE_BUSTER=\"ziglink:aarch64-unknown-linux-gnu.2.28\"',\n]\n"
             ),

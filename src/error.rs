@@ -49,6 +49,19 @@ pub enum Error {
         removed: bool,
     },
 
+    #[error(
+        "cannot remove the debug sections of `{}` as rustc asked (-Wl,--strip-debug): {reason}; \
+         set `strip = false` or `strip = \"symbols\"` in the profile to link without this step",
+        path.display()
+    )]
+    StripDebug { path: PathBuf, reason: String },
+
+    #[error("ziglink-cmake: {0}")]
+    Cmake(String),
+
+    #[error("cannot merge ziglink's settings into `{}`: {reason}", file.display())]
+    ConfigEdit { file: PathBuf, reason: String },
+
     #[error("cannot check the glibc versions `{}` needs: {reason}", output.display())]
     CheckUnreadable { output: PathBuf, reason: String },
 

@@ -17,8 +17,8 @@ use crate::osbytes::{as_bytes, from_bytes};
 use crate::target::{Target, TARGETS};
 use crate::zig_cache::{age, digest, kinds};
 use crate::{
-    cargo_cmd, elf_versions, explain, glibc_check, infer, linker_options, response, rules,
-    rustc_cpu, settings, zig_glibc,
+    cargo_cmd, compiler_marks, elf_versions, explain, glibc_check, infer, link_inputs,
+    linker_options, response, rules, rustc_cpu, settings, strip_debug, zig_glibc,
 };
 
 /// Splits `data` at NUL bytes into arguments; a leading byte picks the target.
@@ -144,6 +144,9 @@ pub fn link_line(data: &[u8]) {
         let _ = infer::output_path(&translation.args);
         let _ = linker_options::unknown(translation.args.iter().filter_map(|a| a.to_str()));
     }
+    for input in link_inputs::inputs(&args) {
+        assert!(!input.given.is_empty());
+    }
     let _ = infer::rust_target(&args);
     let _ = infer::compile_target(&args);
     let _ = explain::rejected_by_zig(&String::from_utf8_lossy(data));
@@ -219,6 +222,12 @@ pub fn target_spec(data: &[u8]) {
 
 /// An ELF file, as the post-link glibc check reads it.
 pub fn elf_file(data: &[u8]) {
+    // The C objects and archives a failed link or `doctor` looks at for a compiler's mark.
+    let _ = compiler_marks::gcc_mark_in(data);
+    // What `-Wl,--strip-debug` leaves has nothing left to strip.
+    if let Ok(Some(stripped)) = strip_debug::without_debug(data) {
+        assert_eq!(strip_debug::without_debug(&stripped), Ok(None));
+    }
     let Ok(needed) = elf_versions::needed(data) else {
         return;
     };

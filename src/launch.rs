@@ -14,7 +14,10 @@ use crate::glibc::Glibc;
 use crate::rules::{Added, Change};
 use crate::settings::Settings;
 use crate::target::Target;
-use crate::{cache, glibc_check, linker_options, output, response, run, zig, zig_glibc};
+use crate::{
+    cache, failed_link, glibc_check, linker_options, output, response, run, strip_debug, zig,
+    zig_glibc,
+};
 
 /// What to run: `zig <driver> <lead...> <args...>`, and what to do around it.
 pub struct ZigCall {
@@ -37,6 +40,9 @@ pub struct ZigCall {
     pub output: Option<PathBuf>,
     /// The glibc floor the output must keep to, checked after zig.
     pub glibc_floor: Option<Glibc>,
+    /// Remove the output's debug sections after zig, for the `-Wl,--strip-debug` zig was not
+    /// given (`strip_debug`).
+    pub strip_debug: bool,
 }
 
 impl ZigCall {
@@ -84,7 +90,8 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
         .glibc_floor
         .zip(call.output.as_ref())
         .filter(|_| !settings.skip_glibc_check);
-    if response.is_none() && check.is_none() && settings.explain.is_none() {
+    let strip = call.output.as_ref().filter(|_| call.strip_debug);
+    if response.is_none() && check.is_none() && strip.is_none() && settings.explain.is_none() {
         return Err(run::exec(cmd));
     }
     let before = output::Stamp::of(call.output.as_deref());
@@ -106,6 +113,11 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
         return Ok(code);
     }
     let code = run::leave_like(waited.ended);
+    if code != ExitCode::SUCCESS && call.output.is_some() {
+        for line in failed_link::diagnose(&call.args, call.glibc_floor) {
+            eprintln!("ziglink: error: {line}");
+        }
+    }
     if let (ExitCode::SUCCESS, Some((floor, output)), Some(target)) = (code, check, call.target) {
         match glibc_check::check_output(output, floor, target.spec.rust) {
             // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
@@ -114,6 +126,9 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &zig::Zig) -> Result<ExitCod
             }
             other => other?,
         }
+    }
+    if let (ExitCode::SUCCESS, Some(output)) = (code, strip) {
+        strip_debug::strip_file(output)?;
     }
     Ok(code)
 }

@@ -7,7 +7,10 @@ pub mod cache;
 pub mod cargo_cmd;
 pub mod cargo_env;
 pub mod cli;
+pub mod cmake;
 pub mod compiler_identity;
+pub mod compiler_marks;
+pub mod config_edit;
 pub mod config_snippet;
 pub mod cpu;
 pub mod doctor;
@@ -16,6 +19,7 @@ pub mod error;
 pub mod exit;
 pub mod explain;
 pub mod explain_cmd;
+pub mod failed_link;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod glibc;
@@ -24,6 +28,7 @@ pub mod header_store;
 pub mod infer;
 pub mod json;
 pub mod launch;
+pub mod link_inputs;
 pub mod linker;
 pub mod linker_options;
 pub mod osbytes;
@@ -40,6 +45,7 @@ pub mod settings;
 pub mod setup;
 pub mod shell;
 pub mod shell_env;
+pub mod strip_debug;
 pub mod target;
 pub mod tools;
 pub mod warm;
@@ -98,6 +104,12 @@ pub fn tool_main(tool: tools::Tool) -> ExitCode {
         argv.first(),
         argv.get(1..).unwrap_or_default(),
     ))
+}
+
+/// The entry point of `ziglink-cmake`, which becomes the real cmake (see `cmake`).
+pub fn cmake_main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    exit_code(cmake::run(&args).map(|never| match never {}))
 }
 
 fn exit_code(result: error::Result<ExitCode>) -> ExitCode {

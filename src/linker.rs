@@ -33,6 +33,10 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
             .extend(reproducible::link_args(&translation.args));
     }
     let output = infer::output_path(&translation.args);
+    let strip_debug = translation
+        .changes
+        .iter()
+        .any(|c| c.rule == rules::STRIP_DEBUG);
     Ok(ZigCall {
         driver: "cc",
         what: "link",
@@ -43,5 +47,6 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
         response_dir: expanded.first_file_dir,
         output,
         glibc_floor: target.glibc,
+        strip_debug,
     })
 }

@@ -116,6 +116,9 @@ fn prefixed(prefix: &str, rest: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The rule whose dropping of `-Wl,--strip-debug` the linker makes up for after the link.
+pub const STRIP_DEBUG: &str = "strip-debug";
+
 /// The rules, checked in order; the first that matches an argument decides it.
 pub static RULES: &[Rule] = &[
     Rule {
@@ -163,6 +166,15 @@ pub static RULES: &[Rule] = &[
         matches: Match::Test(|a| {
             a.starts_with(b"-Wl,-O") && a.len() > 6 && a[6..].iter().all(u8::is_ascii_digit)
         }),
+        action: Action::Drop,
+    },
+    Rule {
+        name: STRIP_DEBUG,
+        reason: "zig strips every symbol for it (it gives ld.lld -s), which loses the symbol table \
+                 that backtraces, uniffi and stub generators read; ziglink removes only the debug \
+                 sections itself once the link is done",
+        applies: any_target,
+        matches: Match::Test(|a| a == b"-Wl,--strip-debug" || a == b"-Wl,-S"),
         action: Action::Drop,
     },
     Rule {
@@ -552,6 +564,12 @@ mod tests {
                 &["linker-opt-level"],
             ),
             (GNU, &["-lgcc_s", "-lc"], &["-lunwind", "-lc"], &["gcc-s"]),
+            (
+                MUSL,
+                &["-Wl,--strip-debug", "-Wl,-S", "-Wl,--strip-all", "-s"],
+                &["-Wl,--strip-all", "-s"],
+                &["strip-debug", "strip-debug"],
+            ),
             (
                 GNU,
                 &["--target=aarch64-unknown-linux-gnu", "-c"],

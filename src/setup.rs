@@ -1,12 +1,14 @@
 //! `ziglink env` and `ziglink config`: what `ziglink cargo` sets up for each target, handed to
 //! the user to export or to write into a config file instead.
 
+use std::path::Path;
+
 use crate::config_snippet::{self, Format};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::settings::Settings;
 use crate::shell_env::{self, Export, Shell};
-use crate::{bindgen, cargo_env, launch, path_env, sccache_key};
+use crate::{bindgen, cargo_env, config_edit, launch, path_env, sccache_key};
 
 pub struct EnvRequest {
     pub targets: Vec<String>,
@@ -45,9 +47,27 @@ pub fn env(request: &EnvRequest) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn config(targets: &[String], format: Format) -> Result<ExitCode> {
+pub fn config(targets: &[String], format: Format, edit: Option<&Path>) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
     let targets = settings.resolve_targets(targets)?;
-    print!("{}", config_snippet::render(&targets, format));
+    let Some(file) = edit else {
+        print!("{}", config_snippet::render(&targets, format));
+        return Ok(ExitCode::SUCCESS);
+    };
+    let failed = |reason: String| Error::ConfigEdit {
+        file: file.to_path_buf(),
+        reason,
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(failed(e.to_string())),
+    };
+    let merged =
+        config_edit::edit(&text, &config_snippet::settings(&targets), format).map_err(failed)?;
+    if merged != text {
+        std::fs::write(file, merged).map_err(|e| failed(e.to_string()))?;
+    }
+    eprintln!("ziglink: {} has ziglink's settings", file.display());
     Ok(ExitCode::SUCCESS)
 }

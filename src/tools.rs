@@ -90,6 +90,7 @@ pub fn prepare(
             response_dir: None,
             output: None,
             glibc_floor: None,
+            strip_debug: false,
         },
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
@@ -133,6 +134,7 @@ pub fn prepare(
                 response_dir: expanded.first_file_dir,
                 output,
                 glibc_floor: None,
+                strip_debug: false,
             }
         }
     })

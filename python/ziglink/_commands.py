@@ -65,10 +65,14 @@ def cargo_config(
     glibc: str | None = None,
     *,
     format: Literal["cargo", "maturin"] = "cargo",
+    edit: str | os.PathLike[str] | None = None,
 ) -> str:
     """A snippet for `.cargo/config.toml` (or, with `format="maturin"`, pyproject.toml) that
-    makes cargo link and compile `target` with ziglink."""
+    makes cargo link and compile `target` with ziglink. With `edit`, the settings are merged
+    into that file instead (keeping its comments and formatting) and nothing is returned."""
     args = ["config", "--format", format, *_target_args(target)]
+    if edit is not None:
+        args += ["--edit", os.fspath(edit)]
     return _run(args, glibc=glibc).stdout
 
 

@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::c_objects::{self, GccObject};
 use crate::private_dir::{self, Problem};
 use crate::settings::Settings;
 use crate::tools::Tool;
@@ -17,6 +18,8 @@ pub struct Facts {
     pub on_path: Option<PathBuf>,
     /// C tool executables that should be beside ziglink and are not.
     pub missing_tools: Vec<&'static str>,
+    /// A C object in the project's `target/` that GCC compiled: C code that bypassed ziglink-cc.
+    pub gcc_object: Option<GccObject>,
     pub settings: Result<Settings, String>,
     pub zig: Result<ZigFacts, String>,
     pub cache: CacheFacts,
@@ -63,6 +66,7 @@ impl Facts {
             Some(dir) => Tool::ALL
                 .iter()
                 .map(|t| t.program())
+                .chain([crate::cmake::PROGRAM])
                 .filter(|name| !dir.join(exe_name(name)).is_file())
                 .collect(),
             None => Vec::new(),
@@ -72,6 +76,15 @@ impl Facts {
             on_path: path_env::resolve_ziglink(std::env::var_os("PATH").as_deref()),
             exe,
             missing_tools,
+            gcc_object: std::env::current_dir()
+                .ok()
+                .and_then(|cwd| {
+                    c_objects::target_dir(
+                        &cwd,
+                        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from),
+                    )
+                })
+                .and_then(|target| c_objects::first_gcc_object(&target)),
             settings,
             zig,
             cache: zig_cache(),

@@ -1,6 +1,7 @@
 //! `ziglink doctor`: what ziglink would use and whether it can work, each problem with its fix.
-//! `facts` gathers (the only part doing I/O), `report` judges and renders.
+//! `facts` gathers (with `c_objects`, the only parts doing I/O), `report` judges and renders.
 
+mod c_objects;
 mod facts;
 mod report;
 

@@ -151,6 +151,21 @@ pub fn findings(facts: &Facts) -> Vec<Finding> {
             "reinstall ziglink: `pip install --force-reinstall ziglink`",
         );
     }
+    if let Some(gcc) = &facts.gcc_object {
+        add(
+            Warning,
+            format!(
+                "{} (from the build script of {}) was compiled by GCC (`{}`), not by ziglink-cc: \
+                 C code was built with this machine's compiler and headers, which the glibc floor \
+                 does not cover",
+                gcc.file.display(),
+                gcc.package,
+                gcc.mark
+            ),
+            "name ziglink's C tools beside the linker (`ziglink config --edit` writes them, or \
+             build with `ziglink cargo`), then `cargo clean` and build again",
+        );
+    }
     if let Err(e) = &facts.rustc {
         add(
             Warning,
@@ -345,6 +360,7 @@ mod tests {
             exe: Some(PathBuf::from("/env/bin/ziglink")),
             on_path: Some(PathBuf::from("/env/bin/ziglink")),
             missing_tools: Vec::new(),
+            gcc_object: None,
             settings: Ok(Settings::default()),
             zig: Ok(ZigFacts {
                 path: PathBuf::from("/env/lib/python3.11/site-packages/ziglang/zig"),
@@ -459,6 +475,19 @@ mod tests {
                 Severity::Warning,
                 "/usr/bin/ziglink, not this one in /env/bin",
                 "activate the environment",
+            ),
+            (
+                "C compiled by gcc",
+                |f| {
+                    f.gcc_object = Some(super::super::c_objects::GccObject {
+                        file: PathBuf::from("/p/target/debug/build/hello-c-00ff/out/libadd.a"),
+                        package: "hello-c".into(),
+                        mark: "GCC: (Debian 12.2.0-14) 12.2.0".into(),
+                    })
+                },
+                Severity::Warning,
+                "libadd.a (from the build script of hello-c) was compiled by GCC (`GCC: (Debian",
+                "ziglink config --edit",
             ),
             (
                 "tools missing",

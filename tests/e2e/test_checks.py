@@ -237,3 +237,29 @@ def test_libcxx_is_built_only_for_links_that_need_it(installed, cargo_env, tmp_p
     assert _cxx_runtime_files(cache) == ["libc++.a", "libc++abi.a"]
     out = run([with_cxx / "target" / "debug" / "hello-c"], env=env).stdout
     assert "c++: 42, c++ exception: -1" in out
+
+
+HOST_LZMA = Path("/usr/lib/x86_64-linux-gnu/liblzma.so")
+
+
+@pytest.mark.skipif(not HOST_LZMA.exists(), reason="needs liblzma-dev (.ci/setup installs it)")
+def test_a_host_library_above_the_floor_is_named_with_the_fix(installed, cargo_env, tmp_path):
+    """lzma-sys finds the build machine's liblzma through pkg-config; that file needs the
+    machine's glibc. The failed link says so, and the fix it names works."""
+    crate = copy_tree(FIXTURES / "hello-xz", tmp_path / "hello-xz")
+    failed = cargo_build(crate, cargo_env, check=False)
+    assert failed.returncode != 0
+    line = next(x for x in failed.stderr.splitlines() if "ziglink: error:" in x)
+    assert re.search(
+        rf"`{HOST_LZMA}` \(from -llzma\) needs GLIBC_2\.(3[4-9]|[4-9]\d) \(`\w+`.*\) "
+        r"and the floor is 2\.17: it is a library built for this machine's glibc",
+        line,
+    ), line
+    assert "LZMA_API_STATIC=1" in line, line
+
+    # The fix it names: liblzma built for the target, by ziglink's C compiler.
+    env = {**cargo_env, "LZMA_API_STATIC": "1"}
+    run([installed / "ziglink", "cargo", "build", "--locked"], env=env, cwd=crate)
+    binary = crate / "target" / "debug" / "hello-xz"
+    assert run([binary], env=env).stdout.startswith("liblzma 5.")
+    assert max_glibc(binary) <= (2, 17)

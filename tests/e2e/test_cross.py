@@ -83,6 +83,17 @@ def test_gnu_target_runs_under_qemu(hello, cargo_env, spec, qemu, expected_machi
     assert machine(binary) == expected_machine
     assert max_glibc(binary) <= tuple(int(p) for p in floor.split("."))
     assert run([*qemu, binary], env=cargo_env).stdout.strip() == HELLO_OUTPUT
+    if build_std:
+        return  # a release std from source takes minutes; the other five cover the ELF kinds
+    # Release: ziglink removes the debug sections itself, from 32- and 64-bit files of either
+    # byte order, and the symbol table a backtrace reads stays.
+    ziglink_cargo(hello, cargo_env, spec, "--release")
+    release = hello / "target" / triple / "release" / "hello-bin"
+    headers = run(["readelf", "-S", "-W", release], env=cargo_env).stdout
+    assert " .symtab " in headers and " .debug_" not in headers, headers
+    traced = run([*qemu, release], env={**cargo_env, "HELLO_BIN_BACKTRACE": "1"})
+    assert traced.stdout.strip() == HELLO_OUTPUT
+    assert "hello_bin::report_where_i_am" in traced.stderr, traced.stderr
 
 
 def test_c_cxx_and_cmake_code_cross_built_for_aarch64(cargo_env, tmp_path):
@@ -134,13 +145,28 @@ def test_musl_binary_is_static_and_runs(hello, cargo_env, triple, runner):
     assert run([*runner, binary], env=cargo_env).stdout.strip() == HELLO_OUTPUT
 
 
-def test_bindgen_reads_the_targets_headers_at_the_floor(cargo_env, tmp_path):
-    # With the host's headers bindgen would report the host's glibc (2.36 on Debian 12).
+@pytest.mark.parametrize(
+    ("triple", "runner", "arch"),
+    [
+        ("x86_64-unknown-linux-gnu", [], "x86_64"),
+        ("aarch64-unknown-linux-gnu", ["qemu-aarch64"], "aarch64"),
+    ],
+    ids=["x86_64", "aarch64"],
+)
+def test_bindgen_reads_the_targets_c_and_cxx_headers_at_the_floor(
+    cargo_env, tmp_path, triple, runner, arch
+):
+    """A C header and a C++ header that includes the standard library, through one
+    BINDGEN_EXTRA_CLANG_ARGS: with the host's headers bindgen would report the host's glibc
+    (2.36 on Debian 12) and find libstdc++, which has no _LIBCPP_VERSION; with zig's C headers
+    alone it stops at `'algorithm' file not found`."""
     crate = copy_tree(FIXTURES / "hello-bindgen", tmp_path / "hello-bindgen")
-    ziglink_cargo(crate, cargo_env, "aarch64-unknown-linux-gnu.2.17")
-    binary = crate / "target" / "aarch64-unknown-linux-gnu" / "debug" / "hello-bindgen"
-    out = run(["qemu-aarch64", binary], env=cargo_env).stdout.strip()
-    assert out == "headers: glibc 2.17, machine: aarch64"
+    ziglink_cargo(crate, cargo_env, f"{triple}.2.17")
+    binary = crate / "target" / triple / "debug" / "hello-bindgen"
+    out = run([*runner, binary], env=cargo_env).stdout.strip()
+    assert re.fullmatch(
+        rf"headers: glibc 2\.17, machine: {arch}, libc\+\+ \d{{6}} \(abi 1\)", out
+    ), out
 
 
 def test_eval_env_then_cargo_build_for_aarch64(installed, sandbox, tmp_path):

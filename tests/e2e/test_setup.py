@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -43,15 +44,32 @@ def test_config_snippet_sets_linker_and_floor(installed, sandbox, tmp_path):
     assert max_glibc(binary) == (2, 28)
 
 
-def test_maturin_config_snippet_builds_a_wheel_without_a_cargo_config(
+def test_maturin_config_edit_makes_a_plain_maturin_project_build_with_ziglink(
     installed, wheelhouse, sandbox, tmp_path
 ):
+    """A maturin project that has never heard of ziglink: its own [build-system] and
+    [tool.maturin], no cargo config. `config --edit` merges into both, keeping the rest."""
     project = copy_tree(EXAMPLE, tmp_path / "pyo3-hello")
     shutil.rmtree(project / ".cargo")
-    snippet = run([installed / "ziglink", "config", "--format", "maturin"], env=sandbox.env)
     pyproject = project / "pyproject.toml"
-    project_table = pyproject.read_text().split("[project]", 1)[1].split("[tool.maturin]", 1)[0]
-    pyproject.write_text(snippet.stdout + 'module-name = "pyo3_hello"\n\n[project]' + project_table)
+    original = pyproject.read_text().replace(', "ziglink"]', "]")
+    original = "# the project's own comment\n" + original.replace(
+        'module-name = "pyo3_hello"', 'module-name = "pyo3_hello"  # theirs'
+    )
+    pyproject.write_text(original)
+    edit = [installed / "ziglink", "config", "--format", "maturin", "--edit", pyproject]
+    run(edit, env=sandbox.env)
+    edited = pyproject.read_text()
+    assert 'requires = ["maturin>=1.5,<2", "ziglink"]' in edited, edited
+    for line in original.splitlines():
+        if "requires" not in line:
+            assert line in edited.splitlines(), line
+    run(edit, env=sandbox.env)  # merging again changes nothing
+    assert pyproject.read_text() == edited
+    # The printed form declares no table such a file already has.
+    printed = run([installed / "ziglink", "config", "--format", "maturin"], env=sandbox.env)
+    assert "[build-system]" not in printed.stdout.replace("in [build-system]", "")
+
     out = tmp_path / "dist"
     run(["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,
          "--config-setting", "build-args=--compatibility manylinux2014", "-o", out, project],
@@ -111,3 +129,30 @@ def test_tool_runners(runner, wheelhouse, sandbox, tmp_path):
     assert run([*base, "--version"], env=env).stdout.startswith("ziglink ")
     config = run([*base, "config", "--target", "aarch64-unknown-linux-gnu"], env=env).stdout
     assert '[target.aarch64-unknown-linux-gnu]\nlinker = "ziglink"' in config
+
+
+def test_c_code_that_bypassed_ziglink_is_named_by_the_link_and_by_doctor(
+    installed, cargo_env, tmp_path
+):
+    """With only the linker set, cc-rs compiles C and C++ with the host's gcc and g++. The C++
+    then needs libstdc++, and zig's libc++ lacks `std::__throw_length_error`: the failed link
+    names the archive GCC compiled. `ziglink doctor` in the project finds it too (it would
+    also for a link that worked, which rustc shows nothing of)."""
+    crate = copy_tree(FIXTURES / "hello-c", tmp_path / "hello-c")
+    failed = run(["cargo", "build", "--locked"], env=cargo_env, cwd=crate, check=False)
+    assert failed.returncode != 0
+    line = next(x for x in failed.stderr.splitlines() if "ziglink: error:" in x)
+    assert re.search(
+        r"`\S+/out/lib\w+\.a` \(from -l\w+\) was compiled by GCC \(`GCC: \(Debian", line
+    ), line
+    assert "`ziglink cargo`" in line, line
+    doctor = run([installed / "ziglink", "doctor"], env=cargo_env, cwd=crate / "src")
+    line = next(x for x in doctor.stdout.splitlines() if "compiled by GCC" in x)
+    assert "(from the build script of hello-c) was compiled by GCC (`GCC: (Debian" in line, line
+    assert "ziglink config --edit" in doctor.stdout
+
+    # Built again through ziglink's C tools, nothing is left to report.
+    run(["cargo", "clean"], env=cargo_env, cwd=crate)
+    run([installed / "ziglink", "cargo", "build", "--locked"], env=cargo_env, cwd=crate)
+    doctor = run([installed / "ziglink", "doctor"], env=cargo_env, cwd=crate)
+    assert "compiled by GCC" not in doctor.stdout, doctor.stdout

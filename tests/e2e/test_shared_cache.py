@@ -73,7 +73,7 @@ def test_nothing_ziglink_gives_cargo_differs_between_build_environments(
     # The test looks at the values that have to name folders, not only at names.
     bindgen = [k for k in a if "BINDGEN_EXTRA_CLANG_ARGS_aarch64" in k]
     assert len(bindgen) == 2, sorted(a)
-    assert "-isystem /" in a[bindgen[0]]
+    assert "-idirafter /" in a[bindgen[0]] and "-cxx-isystem /" in a[bindgen[0]]
     assert a["cargo CC_aarch64_unknown_linux_gnu"] == "ziglink-cc"
 
 

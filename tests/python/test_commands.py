@@ -87,13 +87,24 @@ def test_cargo_config_is_valid_toml_for_cargo_and_for_maturin():
     assert cargo["env"]["ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU"] == "2.28"
 
     pyproject = tomllib.loads(ziglink.cargo_config(format="maturin"))
-    assert "ziglink" in pyproject["build-system"]["requires"]
+    # Only what merges into an existing pyproject.toml: it has its own [build-system].
+    assert "build-system" not in pyproject
     config = pyproject["tool"]["maturin"]["config"]
     assert 'target.x86_64-unknown-linux-gnu.linker="ziglink"' in config
     # Each entry is a `--config KEY=VALUE` whose value is itself TOML.
     for entry in config:
         _key, value = entry.split("=", 1)
         assert tomllib.loads(f"v = {value}")["v"].startswith(("ziglink", "2."))
+
+
+def test_cargo_config_edit_merges_into_a_pyproject(tmp_path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[build-system]\nrequires = ["maturin"]  # mine\n\n[tool.maturin]\n')
+    assert ziglink.cargo_config(format="maturin", edit=pyproject) == ""
+    text = pyproject.read_text()
+    assert 'requires = ["maturin", "ziglink"]  # mine' in text, text
+    config = tomllib.loads(text)["tool"]["maturin"]["config"]
+    assert 'target.x86_64-unknown-linux-gnu.linker="ziglink"' in config
 
 
 def test_find_zig_finds_what_ziglink_runs(tmp_path, monkeypatch):

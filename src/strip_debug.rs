@@ -1,0 +1,159 @@
+//! `-Wl,--strip-debug` done by ziglink, after the link. cargo's release profile asks for it
+//! (`strip = "debuginfo"`), and GNU ld and lld then drop the debug sections but keep the symbol
+//! table. zig 0.17 turns it into ld.lld's `-s`, which drops the symbol table too: backtraces
+//! show `<unknown>`, uniffi's library mode finds no `UNIFFI_META_*` symbols, stub generators find
+//! no module. So the linker rule `strip-debug` keeps the flag from zig, and this removes the
+//! debug sections from the linked file, as `objcopy --strip-debug` would: through `object`'s ELF
+//! builder, into a temporary file beside the output that is renamed over it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Sections that hold debug information only, by the names GNU strip gives them.
+pub fn is_debug_section(name: &[u8]) -> bool {
+    [
+        &b".debug"[..],
+        b".zdebug",
+        b".stab",
+        b".gdb_index",
+        b".gnu.debuglto_",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix))
+}
+
+/// `data` without its debug sections, or `None` when it has none.
+pub fn without_debug(data: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
+    let mut builder = object::build::elf::Builder::read(data).map_err(|e| e.to_string())?;
+    let mut found = false;
+    for section in builder.sections.iter_mut() {
+        // A section loaded at run time (rustc's `.debug_gdb_scripts` is one) stays, as it does
+        // with lld: removing it would move what the program headers point at.
+        let loaded = section.sh_flags & u64::from(object::elf::SHF_ALLOC) != 0;
+        if is_debug_section(section.name.as_slice()) && !loaded {
+            section.delete = true;
+            found = true;
+        }
+    }
+    if !found {
+        return Ok(None);
+    }
+    builder.delete_orphans();
+    let mut out = Vec::with_capacity(data.len());
+    builder.write(&mut out).map_err(|e| e.to_string())?;
+    Ok(Some(out))
+}
+
+/// Removes the debug sections of the ELF file at `path`, in place; the file is replaced whole
+/// or not at all, and keeps its permissions.
+pub fn strip_file(path: &Path) -> Result<()> {
+    let failed = |reason: String| Error::StripDebug {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let data = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
+    let Some(stripped) = without_debug(&data).map_err(failed)? else {
+        return Ok(());
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let permissions = std::fs::metadata(path)
+        .map_err(|e| failed(e.to_string()))?
+        .permissions();
+    let mut staged = tempfile::Builder::new()
+        .prefix(".ziglink-strip-")
+        .tempfile_in(&dir)
+        .map_err(|e| failed(e.to_string()))?;
+    staged
+        .write_all(&stripped)
+        .and_then(|()| staged.as_file().set_permissions(permissions))
+        .map_err(|e| failed(e.to_string()))?;
+    staged
+        .persist(path)
+        .map_err(|e| failed(e.error.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_debug_sections_by_name() {
+        let cases: &[(&[u8], bool)] = &[
+            (b".debug_info", true),
+            (b".debug_line", true),
+            (b".zdebug_str", true),
+            (b".stab", true),
+            (b".stabstr", true),
+            (b".gdb_index", true),
+            (b".gnu.debuglto_.debug_info", true),
+            (b".symtab", false),
+            (b".strtab", false),
+            (b".text", false),
+            (b".eh_frame", false),
+            (b".comment", false),
+            (b".note.gnu.build-id", false),
+        ];
+        for (name, want) in cases {
+            assert_eq!(
+                is_debug_section(name),
+                *want,
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+    }
+
+    #[test]
+    fn removes_the_debug_sections_and_keeps_symbols_and_segments() {
+        use object::read::elf::{ElfFile64, ProgramHeader};
+        use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
+        // This test program: built with debug info, and with a symbol table.
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let stripped = without_debug(&exe)
+            .unwrap()
+            .expect("the test binary has debug info");
+        assert!(stripped.len() < exe.len());
+        let before = ElfFile64::<object::Endianness>::parse(&*exe).unwrap();
+        let after = ElfFile64::<object::Endianness>::parse(&*stripped).unwrap();
+        let debug = |f: &ElfFile64<object::Endianness>| {
+            f.sections()
+                .filter(|s| is_debug_section(s.name_bytes().unwrap()))
+                .filter(|s| !matches!(s.flags(), object::SectionFlags::Elf { sh_flags } if sh_flags & u64::from(object::elf::SHF_ALLOC) != 0))
+                .count()
+        };
+        assert!(debug(&before) > 5);
+        assert_eq!(debug(&after), 0);
+        // Every function and object keeps its symbol; only symbols of debug sections go.
+        let named = |f: &ElfFile64<object::Endianness>| {
+            f.symbols()
+                .filter(|s| matches!(s.kind(), SymbolKind::Text | SymbolKind::Data))
+                .filter_map(|s| s.name().ok().map(str::to_string))
+                .collect::<std::collections::BTreeSet<String>>()
+        };
+        let (kept, had) = (named(&after), named(&before));
+        let lost: Vec<&String> = had.difference(&kept).collect();
+        assert!(lost.is_empty(), "symbols lost: {lost:?}");
+        assert!(kept.len() > 100);
+        let segments = |f: &ElfFile64<object::Endianness>| -> Vec<(u64, u64, u64)> {
+            let e = f.endian();
+            f.elf_program_headers()
+                .iter()
+                .map(|p| (p.p_vaddr(e), p.p_memsz(e), p.p_offset(e)))
+                .collect()
+        };
+        assert_eq!(segments(&after), segments(&before));
+        // Stripped again: nothing left to do.
+        assert_eq!(without_debug(&stripped).unwrap(), None);
+    }
+
+    #[test]
+    fn a_file_that_is_not_elf_is_said_to_be_so() {
+        assert!(without_debug(b"not an ELF file").is_err());
+    }
+}
