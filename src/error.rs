@@ -51,7 +51,7 @@ pub enum Error {
 
     #[error(
         "cannot remove the debug sections of `{}` as rustc asked (-Wl,--strip-debug): {reason}; \
-         set `strip = false` or `strip = \"symbols\"` in the profile to link without this step",
+         the file keeps them",
         path.display()
     )]
     StripDebug { path: PathBuf, reason: String },

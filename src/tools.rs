@@ -120,6 +120,17 @@ pub fn prepare(
                 });
             }
             let output = infer::output_path(&translation.args);
+            // A compiler asked to link (CMake and autotools link through it) strips as the
+            // linker does; a compile's `-Wl,` options do nothing.
+            let compiles = translation
+                .args
+                .iter()
+                .any(|a| a == "-c" || a == "-E" || a == "-S");
+            let strip_debug = !compiles
+                && translation
+                    .changes
+                    .iter()
+                    .any(|c| c.rule == rules::STRIP_DEBUG);
             ZigCall {
                 driver: tool.driver(),
                 what: if tool == Tool::Cc {
@@ -134,7 +145,7 @@ pub fn prepare(
                 response_dir: expanded.first_file_dir,
                 output,
                 glibc_floor: None,
-                strip_debug: false,
+                strip_debug,
             }
         }
     })
