@@ -66,6 +66,10 @@ pub fn config(targets: &[String], format: Format, edit: Option<&Path>) -> Result
     let merged =
         config_edit::edit(&text, &config_snippet::settings(&targets), format).map_err(failed)?;
     if merged != text {
+        // `.cargo/` is often not there yet.
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+        }
         std::fs::write(file, merged).map_err(|e| failed(e.to_string()))?;
     }
     eprintln!("ziglink: {} has ziglink's settings", file.display());

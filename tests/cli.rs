@@ -601,6 +601,36 @@ fn config_prints_a_cargo_config_for_each_target() {
 }
 
 #[test]
+fn config_edit_makes_a_missing_cargo_config_and_refuses_a_broken_one_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".cargo").join("config.toml");
+    let out = ziglink(&["config", "--edit", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("CC_x86_64_unknown_linux_gnu = \"ziglink-cc\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[target.x86_64-unknown-linux-gnu]\nlinker = \"ziglink\""),
+        "{text}"
+    );
+
+    fs::write(&file, "[env\n").unwrap();
+    let out = ziglink(&["config", "--edit", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "cannot merge ziglink's settings into");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "[env\n",
+        "left as it was"
+    );
+}
+
+#[test]
 fn doctor_reports_zig_and_exits_zero_when_links_can_work() {
     let dir = tempfile::tempdir().unwrap();
     let path = format!("{}:/usr/bin:/bin", own_dir().display());
