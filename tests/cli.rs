@@ -1256,14 +1256,22 @@ fn faulting_link(dir: &Path, fault: &str) -> std::process::Child {
         format!("/t/main.o\n{RUSTLIB_X86_64}\n-o\n{}\n", out.display()),
     )
     .unwrap();
-    ziglink(&[&format!("@{}", rsp.display())])
-        .env("ZIGLINK_ZIG", fakes().join("zig-faults"))
+    let mut cmd = ziglink(&[&format!("@{}", rsp.display())]);
+    cmd.env("ZIGLINK_ZIG", fakes().join("zig-faults"))
         .env("FAKE_FAULT", fault)
         .env("FAKE_SIGNAL", "KILL")
         .env("FAKE_PID", dir.join("zig.pid"))
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(std::process::Stdio::piped());
+    // A test run started in the background by a shell has SIGINT ignored, and ziglink would
+    // keep it so (as for `nohup`): start it with the default, as from a terminal.
+    // SAFETY: signal(2) is async-signal-safe, and this runs in the child before exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    cmd.spawn().unwrap()
 }
 
 /// The pid the faulting zig wrote, once it has.

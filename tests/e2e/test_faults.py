@@ -204,14 +204,20 @@ def test_ctrl_c_during_a_cold_link_leaves_nothing_and_zigs_cache_still_works(fau
     # A zig cache of its own, empty: zig then builds its C runtimes for about 25 s before it
     # links, and the interrupt lands in the middle of that.
     env = {**env, "ZIG_GLOBAL_CACHE_DIR": str(sandbox.root / "cold-zig-cache")}
-    build = subprocess.Popen(
-        ["cargo", "build", "--locked"],
-        env=env,
-        cwd=crate,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    # A run started in the background by a shell inherits SIGINT ignored, and so would cargo,
+    # ziglink and zig: with a handler here, exec gives the build the default, as a user's has.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        build = subprocess.Popen(
+            ["cargo", "build", "--locked"],
+            env=env,
+            cwd=crate,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     ziglink = wait_for(build.pid, is_ziglink_link, timeout=60)
     zig = wait_for(ziglink, is_zig_link, timeout=10)
     time.sleep(3)
