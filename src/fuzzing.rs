@@ -17,7 +17,7 @@ use crate::osbytes::{as_bytes, from_bytes};
 use crate::target::{Target, TARGETS};
 use crate::zig_cache::{age, digest, kinds};
 use crate::{
-    cargo_cmd, compiler_marks, elf_versions, explain, glibc_check, infer, link_inputs,
+    cargo_cmd, cmake, compiler_marks, elf_versions, explain, glibc_check, infer, link_inputs,
     linker_options, response, rules, rustc_cpu, settings, strip_debug, zig_glibc,
 };
 
@@ -173,6 +173,12 @@ pub fn compile_line(data: &[u8]) {
     });
     let _ = rules::translate(&args, &target, &is_file);
     let _ = infer::compile_target(&args);
+    // The same bytes as what `ziglink-cmake` reads: a cmake command line, and a CMake cache.
+    let call = cmake::invocation(&args);
+    assert!(call.defined.iter().all(|name| !name.contains('=')));
+    for path in cmake::tool_paths(&String::from_utf8_lossy(data)) {
+        assert!(path.is_absolute());
+    }
 }
 
 /// Target specs and every setting or argument that names one, a glibc version or an age:
