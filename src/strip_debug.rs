@@ -43,7 +43,58 @@ pub fn without_debug(data: &[u8]) -> std::result::Result<Option<Vec<u8>>, String
     builder.delete_orphans();
     let mut out = Vec::with_capacity(data.len());
     builder.write(&mut out).map_err(|e| e.to_string())?;
+    rehash_build_id(&mut out)?;
     Ok(Some(out))
+}
+
+/// ld.lld computed the build ID over the whole file, debug info included, and debug info names
+/// the folders of the build: two reproducible builds in different folders would differ in
+/// their IDs alone. With the debug info gone, the ID is made again over what remains (the ID's
+/// own bytes zeroed): SHA-1, cut to the note's size. Nothing can pair the file with its old
+/// debug info any more, which no longer exists.
+fn rehash_build_id(file: &mut [u8]) -> std::result::Result<(), String> {
+    use object::{Object, ObjectSection};
+    let (range, little) = {
+        let parsed = object::File::parse(&*file).map_err(|e| e.to_string())?;
+        let Some(range) = parsed
+            .section_by_name(".note.gnu.build-id")
+            .and_then(|s| s.file_range())
+        else {
+            return Ok(());
+        };
+        (range, parsed.is_little_endian())
+    };
+    let start = usize::try_from(range.0).map_err(|e| e.to_string())?;
+    let size = usize::try_from(range.1).map_err(|e| e.to_string())?;
+    let note = file
+        .get(start..start.saturating_add(size))
+        .ok_or("the build ID note lies outside the file")?;
+    let word = |at: usize| -> Option<usize> {
+        let bytes: [u8; 4] = note.get(at..at + 4)?.try_into().ok()?;
+        let value = if little {
+            u32::from_le_bytes(bytes)
+        } else {
+            u32::from_be_bytes(bytes)
+        };
+        usize::try_from(value).ok()
+    };
+    let (Some(name_size), Some(desc_size)) = (word(0), word(4)) else {
+        return Ok(());
+    };
+    let desc_start = 12 + name_size.div_ceil(4) * 4;
+    let Some(desc) = desc_start
+        .checked_add(desc_size)
+        .filter(|end| *end <= note.len())
+        .map(|end| start + desc_start..start + end)
+    else {
+        return Ok(());
+    };
+    file[desc.clone()].fill(0);
+    let digest = sha1_smol::Sha1::from(&*file).digest().bytes();
+    let id = &mut file[desc];
+    let n = id.len().min(digest.len());
+    id[..n].copy_from_slice(&digest[..n]);
+    Ok(())
 }
 
 /// Removes the debug sections of the ELF file at `path`, in place; the file is replaced whole
@@ -150,6 +201,43 @@ mod tests {
         assert_eq!(segments(&after), segments(&before));
         // Stripped again: nothing left to do.
         assert_eq!(without_debug(&stripped).unwrap(), None);
+    }
+
+    #[test]
+    fn the_build_id_is_made_from_what_is_left() {
+        use object::{Object, ObjectSection};
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let id = |data: &[u8]| -> Option<Vec<u8>> {
+            let file = object::File::parse(data).unwrap();
+            let note = file.section_by_name(".note.gnu.build-id")?;
+            Some(note.data().unwrap().to_vec())
+        };
+        let Some(before) = id(&exe) else {
+            return; // linked without a build ID: nothing to remake
+        };
+        let stripped = without_debug(&exe).unwrap().unwrap();
+        let after = id(&stripped).unwrap();
+        // The same note header and size; another ID.
+        assert_eq!(after.len(), before.len());
+        assert_eq!(after[..16], before[..16]);
+        assert_ne!(after, before);
+        // The same debug info in another place gives another file, yet the same stripped ID.
+        let mut moved = exe.clone();
+        let (start, size) = object::File::parse(&*exe)
+            .unwrap()
+            .section_by_name(".debug_str")
+            .and_then(|s| s.file_range())
+            .expect("debug strings");
+        let strings = usize::try_from(start).unwrap()..usize::try_from(start + size).unwrap();
+        let at = strings.start
+            + moved[strings]
+                .windows(4)
+                .position(|w| w == b"src/")
+                .expect("debug info names a source folder");
+        moved[at] = b'S';
+        let again = without_debug(&moved).unwrap().unwrap();
+        assert_eq!(id(&again).unwrap(), after);
+        assert_eq!(again, stripped);
     }
 
     #[test]
