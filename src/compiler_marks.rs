@@ -3,6 +3,8 @@
 //! build script's output means C code reached the build without ziglink-cc, compiled by this
 //! machine's gcc against this machine's headers, which the glibc floor does not cover.
 
+use std::path::Path;
+
 use object::read::archive::ArchiveFile;
 use object::{Object, ObjectSection};
 
@@ -25,6 +27,11 @@ pub fn gcc_mark_in(data: &[u8]) -> Option<String> {
             .find_map(mark_of_object);
     }
     mark_of_object(data)
+}
+
+/// The same for the file at `path`; one that cannot be read has none.
+pub fn gcc_mark_of(path: &Path) -> Option<String> {
+    gcc_mark_in(&std::fs::read(path).ok()?)
 }
 
 fn mark_of_object(data: &[u8]) -> Option<String> {

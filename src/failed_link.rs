@@ -15,10 +15,10 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use crate::compiler_marks;
 use crate::glibc::Glibc;
 use crate::glibc_check::{self, Violation};
 use crate::link_inputs::{self, Kind};
-use crate::{compiler_marks, elf_versions};
 
 /// What to say about a failed link, a line each.
 pub fn diagnose(args: &[OsString], floor: Option<Glibc>) -> Vec<String> {
@@ -38,16 +38,14 @@ pub fn diagnose(args: &[OsString], floor: Option<Glibc>) -> Vec<String> {
             .iter()
             .filter(|f| f.kind == Kind::Shared)
             .find_map(|f| {
-                above_floor_in(&f.file, floor).map(|v| host_library_message(f, &v, floor))
+                let violation = glibc_check::violation_in(&f.file, floor).ok().flatten()?;
+                Some(host_library_message(f, &violation, floor))
             })
     });
     let gcc = found
         .iter()
         .filter(|f| f.kind != Kind::Shared && !in_rust_sysroot(&f.file))
-        .find_map(|f| {
-            let data = std::fs::read(&f.file).ok()?;
-            compiler_marks::gcc_mark_in(&data).map(|mark| gcc_message(f, &mark))
-        });
+        .find_map(|f| compiler_marks::gcc_mark_of(&f.file).map(|mark| gcc_message(f, &mark)));
     host_library.into_iter().chain(gcc).collect()
 }
 
@@ -74,12 +72,6 @@ impl Found {
             format!("`{}` (from {})", self.file.display(), self.given)
         }
     }
-}
-
-fn above_floor_in(file: &Path, floor: Glibc) -> Option<Violation> {
-    let data = std::fs::read(file).ok()?;
-    let needed = elf_versions::needed(&*data).ok()?;
-    glibc_check::above_floor(&needed, floor)
 }
 
 /// Which library, why the link failed, and what to do, in one line.

@@ -69,20 +69,24 @@ pub fn describe_symbols(violation: &Violation) -> String {
     }
 }
 
-/// Checks the file a link wrote, and removes it when it breaks the floor so that nothing can
-/// pick it up by mistake. Only the ELF headers and the dynamic sections are read, so the cost
-/// does not grow with debug info.
-pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result<()> {
-    let file = std::fs::File::open(output).map_err(|e| Error::CheckUnreadable {
-        output: output.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+/// The worst requirement above `floor` of the ELF file at `path`, or why it cannot be read.
+/// Only the ELF headers and the dynamic sections are read, so the cost does not grow with
+/// debug info.
+pub fn violation_in(path: &Path, floor: Glibc) -> std::result::Result<Option<Violation>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let cache = object::read::ReadCache::new(file);
-    let needed = elf_versions::needed(&cache).map_err(|reason| Error::CheckUnreadable {
+    let needed = elf_versions::needed(&cache)?;
+    Ok(above_floor(&needed, floor))
+}
+
+/// Checks the file a link wrote, and removes it when it breaks the floor so that nothing can
+/// pick it up by mistake.
+pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result<()> {
+    let violation = violation_in(output, floor).map_err(|reason| Error::CheckUnreadable {
         output: output.to_path_buf(),
         reason,
     })?;
-    match above_floor(&needed, floor) {
+    match violation {
         None => Ok(()),
         Some(violation) => Err(Error::GlibcAboveFloor {
             removed: std::fs::remove_file(output).is_ok(),

@@ -67,10 +67,7 @@ pub fn first_gcc_object(target: &Path) -> Option<GccObject> {
                 if looked > MAX_FILES {
                     return None;
                 }
-                let Ok(data) = std::fs::read(&path) else {
-                    continue;
-                };
-                if let Some(mark) = compiler_marks::gcc_mark_in(&data) {
+                if let Some(mark) = compiler_marks::gcc_mark_of(&path) {
                     return Some(GccObject {
                         file: path,
                         package,
