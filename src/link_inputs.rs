@@ -51,7 +51,7 @@ pub fn inputs(args: &[OsString]) -> Vec<Input> {
         } else if let Some(name) = arg.strip_prefix(b"-l") {
             names.push((String::from_utf8_lossy(name).into_owned(), dynamic));
         } else if !arg.starts_with(b"-") {
-            if let Some(kind) = kind_of(file_name(arg)) {
+            if let Some(kind) = kind_of(osbytes::file_name(arg)) {
                 let path = path_of(arg);
                 paths.push(Input {
                     given: path.display().to_string(),
@@ -91,10 +91,6 @@ fn linker_words(arg: &[u8]) -> Vec<&[u8]> {
         Some(rest) => rest.split(|&b| b == b',').collect(),
         None => vec![arg],
     }
-}
-
-fn file_name(path: &[u8]) -> &[u8] {
-    path.rsplit(|&b| b == b'/').next().unwrap_or(path)
 }
 
 /// By the file's name: `libz.so.1.2.13` is shared, `libfoo.a` and `.rlib` archives.

@@ -33,10 +33,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
             .extend(reproducible::link_args(&translation.args));
     }
     let output = infer::output_path(&translation.args);
-    let strip_debug = translation
-        .changes
-        .iter()
-        .any(|c| c.rule == rules::STRIP_DEBUG);
+    let strip_debug = translation.applied(rules::STRIP_DEBUG);
     Ok(ZigCall {
         driver: "cc",
         what: "link",

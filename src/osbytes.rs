@@ -3,6 +3,11 @@
 
 use std::ffi::{OsStr, OsString};
 
+/// The last `/`-separated part of an argument's bytes: `libz.a` of `/usr/lib/libz.a`.
+pub fn file_name(path: &[u8]) -> &[u8] {
+    path.rsplit(|&b| b == b'/').next().unwrap_or(path)
+}
+
 #[cfg(unix)]
 pub fn as_bytes(s: &OsStr) -> &[u8] {
     std::os::unix::ffi::OsStrExt::as_bytes(s)

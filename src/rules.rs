@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::cpu;
 use crate::error::{Error, Result};
-use crate::osbytes::{as_bytes, from_bytes};
+use crate::osbytes::{self, as_bytes, from_bytes};
 use crate::target::Target;
 
 /// How a rule recognises its argument.
@@ -82,7 +82,7 @@ pub fn is_foreign_arch(target: &Target) -> bool {
 
 /// A prebuilt GNU C++ runtime on the line: `libstdc++.a` or `libstdc++.so[.6]`, as a path.
 fn is_gnu_libstdcxx(arg: &[u8]) -> bool {
-    let name = arg.rsplit(|&b| b == b'/').next().unwrap_or(arg);
+    let name = osbytes::file_name(arg);
     name == b"libstdc++.a" || name.starts_with(b"libstdc++.so")
 }
 
@@ -93,7 +93,7 @@ fn not_aarch64(target: &Target) -> bool {
 /// The C runtime start files gcc would add: `crt1.o`, `rcrt1.o`, `Scrt1.o`, `crti.o`, `crtn.o`,
 /// `crtbegin*.o`, `crtend*.o`, bare or as paths.
 fn is_crt_object(arg: &[u8]) -> bool {
-    let name = arg.rsplit(|&b| b == b'/').next().unwrap_or(arg);
+    let name = osbytes::file_name(arg);
     let Some(stem) = name.strip_suffix(b".o") else {
         return false;
     };
@@ -399,6 +399,13 @@ pub struct Change {
 pub struct Translation {
     pub args: Vec<OsString>,
     pub changes: Vec<Change>,
+}
+
+impl Translation {
+    /// Whether the rule named `rule` changed an argument.
+    pub fn applied(&self, rule: &str) -> bool {
+        self.changes.iter().any(|c| c.rule == rule)
+    }
 }
 
 fn matches(m: Match, arg: &[u8], is_file: &dyn Fn(&Path) -> bool) -> bool {

@@ -126,11 +126,7 @@ pub fn prepare(
                 .args
                 .iter()
                 .any(|a| a == "-c" || a == "-E" || a == "-S");
-            let strip_debug = !compiles
-                && translation
-                    .changes
-                    .iter()
-                    .any(|c| c.rule == rules::STRIP_DEBUG);
+            let strip_debug = !compiles && translation.applied(rules::STRIP_DEBUG);
             ZigCall {
                 driver: tool.driver(),
                 what: if tool == Tool::Cc {
