@@ -35,7 +35,9 @@ pub fn first_gcc_object(target: &Path) -> Option<GccObject> {
     let mut looked = 0;
     let mut outs = Vec::new();
     // `target/debug/build/*/out` and `target/<triple>/release/build/*/out`.
-    for profile in subdirs(target).chain(subdirs(target).flat_map(|d| subdirs(&d))) {
+    let top: Vec<PathBuf> = subdirs(target).collect();
+    let below = top.iter().flat_map(|d| subdirs(d));
+    for profile in top.iter().cloned().chain(below) {
         for script in subdirs(&profile.join("build")) {
             let out = script.join("out");
             if out.is_dir() {
