@@ -59,10 +59,13 @@ pub fn clang_args(
     settings: &Settings,
     store: Option<&Store>,
 ) -> Option<String> {
-    let c = verbose_report(zig, target, settings, "c")?;
+    // Both questions at once: each is a zig start-up, paid by every `ziglink cargo`.
+    let c = start_report(zig, target, settings, "c");
+    let cxx = start_report(zig, target, settings, "c++");
+    // Both waited for, whatever the first says, so that no zig outlives this.
+    let (c, cxx) = (finish_report(c), finish_report(cxx));
     // A zig that cannot preprocess C++ for this target still serves C headers.
-    let cxx = verbose_report(zig, target, settings, "c++").unwrap_or_default();
-    let mut report = Verbose::merge(c, cxx);
+    let mut report = Verbose::merge(c?, cxx.unwrap_or_default());
     // zig names folders below the current one relatively; bindgen runs elsewhere.
     let here = std::env::current_dir().ok()?;
     for dir in report
@@ -90,13 +93,13 @@ pub fn clang_args(
     (!args.is_empty()).then(|| shell::join(args.iter().map(String::as_str)))
 }
 
-/// What `zig <driver> -target <t> -E -x <language> - -v` reports on stderr, parsed.
-fn verbose_report(
+/// Starts `zig <driver> -target <t> -E -x <language> - -v`, whose stderr is the report.
+fn start_report(
     zig: &Zig,
     target: &Target,
     settings: &Settings,
     language: &str,
-) -> Option<Verbose> {
+) -> Option<std::process::Child> {
     let target_text = target.zig_target();
     let driver = if language == "c" { "cc" } else { "c++" };
     let args = [
@@ -110,13 +113,18 @@ fn verbose_report(
         "-v",
     ];
     let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-    let output = launch::zig_command(&zig.path, &args, settings)
+    launch::zig_command(&zig.path, &args, settings)
         .ok()?
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .output()
-        .ok()?;
+        .spawn()
+        .ok()
+}
+
+/// The report of a run `start_report` began, parsed; `None` when zig failed or named no folder.
+fn finish_report(child: Option<std::process::Child>) -> Option<Verbose> {
+    let output = child?.wait_with_output().ok()?;
     let report = Verbose::parse(&String::from_utf8_lossy(&output.stderr));
     (output.status.success() && !report.include_dirs.is_empty()).then_some(report)
 }
