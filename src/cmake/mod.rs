@@ -32,7 +32,7 @@ pub fn run(args: &[OsString]) -> Result<std::convert::Infallible> {
             Some(dir) => dir.clone(),
             None => std::env::current_dir().map_err(|e| Error::Cmake(e.to_string()))?,
         };
-        if stale_tool(&build_dir).is_some() {
+        if names_a_gone_tool(&build_dir) {
             // Without the gone path: the message lands in target/, which should not name it.
             eprintln!(
                 "ziglink-cmake: a tool {} names no longer exists (its build environment was \
@@ -67,9 +67,12 @@ fn own_tools(call: &Invocation) -> Vec<OsString> {
         .collect()
 }
 
-/// The first tool the build folder's configuration names that is gone.
-fn stale_tool(build_dir: &Path) -> Option<PathBuf> {
-    let cache = std::fs::read_to_string(build_dir.join("CMakeCache.txt")).ok()?;
+/// Whether a tool the build folder's configuration names is gone. A folder with no cache has
+/// nothing recorded.
+fn names_a_gone_tool(build_dir: &Path) -> bool {
+    let Ok(cache) = std::fs::read_to_string(build_dir.join("CMakeCache.txt")) else {
+        return false;
+    };
     let mut recorded = tool_paths(&cache);
     let versions = std::fs::read_dir(build_dir.join("CMakeFiles"))
         .into_iter()
@@ -82,7 +85,7 @@ fn stale_tool(build_dir: &Path) -> Option<PathBuf> {
             }
         }
     }
-    recorded.into_iter().find(|path| !path.exists())
+    recorded.iter().any(|path| !path.exists())
 }
 
 /// Removes what CMake decided when it first configured the folder: the cache and `CMakeFiles`
