@@ -266,11 +266,12 @@ mod tests {
         // The test machine's temp folder has more than 64 MiB free.
         assert!(free > LOW, "{free}");
         assert_eq!(full_disk(&dir.path().join("app"), &[]), None);
-        // An input as large as the free space: an output like it would not have fitted.
+        // An input larger than the free space: an output like it would not have fitted. Larger
+        // by 64 MiB (a sparse file), so that space other tests free meanwhile cannot tip it.
         let big = dir.path().join("big.o");
         std::fs::File::create(&big)
             .unwrap()
-            .set_len(free + 1)
+            .set_len(free + LOW)
             .unwrap();
         let inputs = [std::ffi::OsString::from("-o"), big.clone().into()];
         let (at, _) = full_disk(&dir.path().join("app"), &inputs).unwrap();
