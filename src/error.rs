@@ -6,7 +6,7 @@ use std::path::PathBuf;
 pub enum Error {
     #[error(
         "unsupported target `{given}`; supported targets: {}",
-        crate::target::supported_names().join(", ")
+        crate::target::triple::supported_names().join(", ")
     )]
     UnsupportedTarget { given: String },
 
@@ -36,7 +36,7 @@ pub enum Error {
          libraries built for glibc {floor}, raise the floor, or set ZIGLINK_GLIBC_CHECK=0 to \
          skip this check",
         output.display(),
-        crate::glibc_check::describe_symbols(violation),
+        crate::call::after_link::glibc_check::describe_symbols(violation),
         violation.library,
         violation.version,
         if *removed { " (the file was removed)" } else { "" }
@@ -45,7 +45,7 @@ pub enum Error {
         output: PathBuf,
         floor: String,
         target: &'static str,
-        violation: Box<crate::glibc_check::Violation>,
+        violation: Box<crate::call::after_link::glibc_check::Violation>,
         removed: bool,
     },
 
@@ -152,9 +152,9 @@ pub enum Error {
         if problem.is_threat() { ", and whoever can change it decides what zig links" } else { "" }
     )]
     PrivateFolder {
-        place: crate::private_dir::Place,
+        place: crate::zig::private_dir::Place,
         path: PathBuf,
-        problem: crate::private_dir::Problem,
+        problem: crate::zig::private_dir::Problem,
     },
 
     #[error("cannot read zig's cache at `{path}`: {source}")]

@@ -12,14 +12,25 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::glibc::Glibc;
-use crate::osbytes::{as_bytes, from_bytes};
-use crate::target::{Target, TARGETS};
-use crate::zig_cache::{age, digest, kinds};
-use crate::{
-    cargo_cmd, cmake, compiler_marks, elf_versions, explain, glibc_check, infer, link_inputs,
-    linker_options, response, rules, rustc_cpu, settings, strip_debug, zig_glibc,
-};
+use crate::call::after_link::compiler_marks;
+use crate::call::after_link::elf_versions;
+use crate::call::after_link::glibc_check;
+use crate::call::after_link::link_inputs;
+use crate::call::after_link::strip_debug;
+use crate::call::cmake;
+use crate::call::explain;
+use crate::call::explain::linker_options;
+use crate::call::infer;
+use crate::call::response;
+use crate::call::rules;
+use crate::call::settings;
+use crate::commands::cargo;
+use crate::target::glibc::Glibc;
+use crate::target::rustc_cpu;
+use crate::target::triple::{Target, TARGETS};
+use crate::text::osbytes::{as_bytes, from_bytes};
+use crate::zig::cache::{age, digest, kinds};
+use crate::zig::glibc_list;
 
 /// Splits `data` at NUL bytes into arguments; a leading byte picks the target.
 fn target_and_args(data: &[u8]) -> (Target, Vec<OsString>) {
@@ -207,7 +218,7 @@ pub fn target_spec(data: &[u8]) {
         .split(|&b| b == 0)
         .map(|a| from_bytes(a.to_vec()))
         .collect();
-    let split = cargo_cmd::split_args(&args);
+    let split = cargo::split_args(&args);
     // Cargo sees each target as `--target <triple>`, with the floor cut off, and ziglink's own
     // flag only where it is the value of an option that takes one (as cargo would read it),
     // or after a `--`, where everything is the program's.
@@ -223,7 +234,7 @@ pub fn target_spec(data: &[u8]) {
             assert!(option.is_some_and(|o| o == "--target" || o == "--manifest-path"));
         }
     }
-    let _ = zig_glibc::newest(data);
+    let _ = glibc_list::newest(data);
 }
 
 /// An ELF file, as the post-link glibc check reads it.

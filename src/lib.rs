@@ -1,61 +1,30 @@
 //! ziglink: a stateless linker shim that runs `zig cc` for rustc and cc-rs.
 //!
-//! `main` picks the mode from argv; everything else is a small module with one job.
+//! `main_with` picks the mode from argv. The folders are the architecture:
+//!
+//! - `call`: what rustc, cc-rs and cmake run (the link, the C tools), from argv to zig's exec.
+//! - `target`: Rust targets, glibc floors and CPU names; pure.
+//! - `zig`: the zig at hand (finding it, its version and glibc list, its cache, header copies).
+//! - `cargo_setup`: the one builder of cargo's environment, for `cargo`, `env` and `config`.
+//! - `commands`: the CLI for people, one module per subcommand.
+//! - `text`: quoting and encodings (shell, TOML, OS bytes); pure.
+//!
+//! `error` and `exit` are shared by all; `error` takes rendered values, so it imports none.
 
-pub mod bindgen;
-pub mod cache;
-pub mod cargo_cmd;
-pub mod cargo_env;
-pub mod cli;
-pub mod cmake;
-pub mod compiler_identity;
-pub mod compiler_marks;
-pub mod config_edit;
-pub mod config_snippet;
-pub mod cpu;
-pub mod doctor;
-pub mod elf_versions;
+pub mod call;
+pub mod cargo_setup;
+pub mod commands;
 pub mod error;
 pub mod exit;
-pub mod explain;
-pub mod explain_cmd;
-pub mod failed_link;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod glibc;
-pub mod glibc_check;
-pub mod header_store;
-pub mod infer;
-pub mod json;
-pub mod launch;
-pub mod link_inputs;
-pub mod linker;
-pub mod linker_options;
-pub mod osbytes;
-pub mod output;
-pub mod path_env;
-pub mod private_dir;
-pub mod reproducible;
-pub mod response;
-pub mod rules;
-pub mod run;
-pub mod rustc_cpu;
-pub mod sccache_key;
-pub mod settings;
-pub mod setup;
-pub mod shell;
-pub mod shell_env;
-pub mod strip_debug;
 pub mod target;
-pub mod tools;
-pub mod warm;
+pub mod text;
 pub mod zig;
-pub mod zig_cache;
-pub mod zig_glibc;
-pub mod zig_version;
 
 use std::ffi::OsString;
 
+use crate::call::{cmake, linker, tools};
 use crate::exit::ExitCode;
 
 /// Defines an executable's C `main`, for a binary marked `#![cfg_attr(not(test), no_main)]`.
@@ -87,8 +56,8 @@ pub fn main_with(argv: Vec<OsString>) -> ExitCode {
     let args = argv.get(1..).unwrap_or_default();
     let result = if let Some(tool) = argv.first().and_then(tools::Tool::from_argv0) {
         tools::run(tool, argv.first(), args)
-    } else if cli::is_cli_invocation(args) {
-        cli::run(argv.clone())
+    } else if commands::is_cli_invocation(args) {
+        commands::run(argv.clone())
     } else {
         linker::run(argv.first(), args)
     };

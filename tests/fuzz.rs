@@ -12,9 +12,12 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 
 use proptest::prelude::*;
-use ziglink::glibc::Glibc;
-use ziglink::target::{Target, TARGETS};
-use ziglink::{cargo_cmd, infer, response, rules};
+use ziglink::call::infer;
+use ziglink::call::response;
+use ziglink::call::rules;
+use ziglink::commands::cargo;
+use ziglink::target::glibc::Glibc;
+use ziglink::target::triple::{Target, TARGETS};
 
 /// Arguments as rustc and cc-rs produce them, and worse: options with and without values,
 /// paths, and arbitrary bytes.
@@ -163,8 +166,8 @@ proptest! {
         "[a-z0-9_.=-]{0,40}".prop_map(OsString::from),
         prop::collection::vec(any::<u8>(), 0..20).prop_map(OsString::from_vec),
     ], 0..12)) {
-        let split = cargo_cmd::split_args(&args);
-        prop_assert_eq!(&split, &cargo_cmd::split_args(&args));
+        let split = cargo::split_args(&args);
+        prop_assert_eq!(&split, &cargo::split_args(&args));
         if let Some(at) = args.iter().position(|a| a == "--") {
             let theirs = &args[at..];
             prop_assert!(split.args.ends_with(theirs), "{:?} -> {:?}", args, split.args);

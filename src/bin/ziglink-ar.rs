@@ -1,4 +1,4 @@
-//! `ziglink-ar`: see `ziglink::tools`.
+//! `ziglink-ar`: see `ziglink::call::tools`.
 #![cfg_attr(not(test), no_main)]
 
-ziglink::entry!(ziglink::tool_main(ziglink::tools::Tool::Ar));
+ziglink::entry!(ziglink::tool_main(ziglink::call::tools::Tool::Ar));

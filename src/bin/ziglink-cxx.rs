@@ -1,4 +1,4 @@
-//! `ziglink-cxx`: see `ziglink::tools`.
+//! `ziglink-cxx`: see `ziglink::call::tools`.
 #![cfg_attr(not(test), no_main)]
 
-ziglink::entry!(ziglink::tool_main(ziglink::tools::Tool::Cxx));
+ziglink::entry!(ziglink::tool_main(ziglink::call::tools::Tool::Cxx));

@@ -1,0 +1,12 @@
+//! What ziglink does once zig has linked: the glibc floor check and debug stripping on a
+//! success, and naming the input to blame on a failure. Reads ELF files and archives, which are
+//! untrusted input: every reader is total (fuzzed in `fuzz/`).
+//!
+//! May depend on `target`, `text` and `error`.
+
+pub mod compiler_marks;
+pub mod elf_versions;
+pub mod failed_link;
+pub mod glibc_check;
+pub mod link_inputs;
+pub mod strip_debug;

@@ -1,0 +1,255 @@
+//! Handing a translated command line to zig, the one step the linker and the C tools share:
+//! find zig, log or explain, and exec, going through a response file when the line came in
+//! one. A link with a glibc floor to check, or a call being explained, waits for zig instead.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::call::after_link::failed_link;
+use crate::call::after_link::glibc_check;
+use crate::call::after_link::strip_debug;
+use crate::call::exec;
+use crate::call::exec::output;
+use crate::call::explain::linker_options;
+use crate::call::explain::{self, Explanation};
+use crate::call::response;
+use crate::call::rules::{Added, Change};
+use crate::call::settings::Settings;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::target::glibc::Glibc;
+use crate::target::triple::Target;
+use crate::zig::cache::location;
+use crate::zig::find;
+use crate::zig::glibc_list;
+
+/// What to run: `zig <driver> <lead...> <args...>`, and what to do around it.
+pub struct ZigCall {
+    /// `cc`, `c++`, `ar` or `ranlib`.
+    pub driver: &'static str,
+    /// What the call is, for explanations: `link`, `C compile`, ...
+    pub what: &'static str,
+    /// The target, for the compilers and the linker.
+    pub target: Option<Target>,
+    /// Arguments ziglink adds in front (`-target`, `-mcpu`), with why.
+    pub lead: Vec<Added>,
+    /// The caller's arguments, translated.
+    pub args: Vec<OsString>,
+    /// What the rules changed on the way.
+    pub changes: Vec<Change>,
+    /// Where the caller's response file was, when the line came in one.
+    pub response_dir: Option<PathBuf>,
+    /// The file the call writes (`-o`): checked after zig, and removed when zig is ended by a
+    /// signal after it started writing it.
+    pub output: Option<PathBuf>,
+    /// The glibc floor the output must keep to, checked after zig.
+    pub glibc_floor: Option<Glibc>,
+    /// Remove the output's debug sections after zig, for the `-Wl,--strip-debug` zig was not
+    /// given (`strip_debug`).
+    pub strip_debug: bool,
+}
+
+impl ZigCall {
+    /// The start of zig's command line: the driver and ziglink's own arguments.
+    pub fn head(&self) -> Vec<OsString> {
+        let mut head = vec![OsString::from(self.driver)];
+        head.extend(crate::call::rules::lead_args(&self.lead));
+        head
+    }
+}
+
+/// Runs `call` with `zig` (from [`find_zig`]; the callers need its path to build some lines).
+pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCode> {
+    if let Some(target) = &call.target {
+        glibc_list::check_requested(target, &zig.path)?;
+    }
+    let mut zig_args = call.head();
+    // A line that needed a response file still does, written in the dialect zig reads.
+    let mut response = None;
+    if let Some(dir) = &call.response_dir {
+        match response::write_for_zig(&call.args) {
+            Ok(contents) => {
+                let file = response_file(dir, &contents)?;
+                let mut at = OsString::from("@");
+                at.push(file.path());
+                zig_args.push(at);
+                response = Some(file);
+            }
+            Err(Error::UnquotableArgument(_)) => {} // take the direct route instead
+            Err(other) => return Err(other),
+        }
+    }
+    if response.is_none() {
+        zig_args.extend(call.args.iter().cloned());
+    }
+    log(settings, zig, &zig_args);
+    if let Some(to) = &settings.explain {
+        explain::emit(
+            to,
+            &explanation(&call, &exec::shell_line(&zig.path, &zig_args)),
+        );
+    }
+    let cmd = zig_command(&zig.path, &zig_args, settings)?;
+    let check = call
+        .glibc_floor
+        .zip(call.output.as_ref())
+        .filter(|_| !settings.skip_glibc_check);
+    let strip = call.output.as_ref().filter(|_| call.strip_debug);
+    if response.is_none() && check.is_none() && strip.is_none() && settings.explain.is_none() {
+        return Err(exec::exec(cmd));
+    }
+    let before = output::Stamp::of(call.output.as_deref());
+    let waited = if settings.explain.is_some() {
+        let (waited, stderr) = exec::spawn_and_wait_capturing_stderr(cmd)?;
+        let _ = std::io::stderr().write_all(&stderr);
+        for rejected in explain::rejected_by_zig(&String::from_utf8_lossy(&stderr)) {
+            eprintln!(
+                "ziglink: zig rejected `{rejected}`, which no rule handles; {}",
+                explain::RULES_POINTER
+            );
+        }
+        waited
+    } else {
+        exec::spawn_and_wait(cmd)?
+    };
+    drop(response); // removes it
+    if let Some(code) = signalled(&waited, &call, &before) {
+        return Ok(code);
+    }
+    let code = exec::leave_like(waited.ended);
+    if code != ExitCode::SUCCESS && call.output.is_some() {
+        for line in failed_link::diagnose(&call.args, call.glibc_floor) {
+            eprintln!("ziglink: error: {line}");
+        }
+    }
+    if let (ExitCode::SUCCESS, Some((floor, output)), Some(target)) = (code, check, call.target) {
+        match glibc_check::check_output(output, floor, target.spec.rust) {
+            // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
+            Err(unreadable @ Error::CheckUnreadable { .. }) => {
+                eprintln!("ziglink: warning: {unreadable}")
+            }
+            other => other?,
+        }
+    }
+    if let (ExitCode::SUCCESS, Some(output)) = (code, strip) {
+        // The file is replaced whole or not at all, so one that keeps its debug info is still
+        // a good link: say so, and go on (`-o /dev/null` is not ELF).
+        if let Err(kept) = strip_debug::strip_file(output) {
+            eprintln!("ziglink: warning: {kept}");
+        }
+    }
+    Ok(code)
+}
+
+/// When a signal ended zig, or came to ziglink: removes what zig began writing, says what
+/// happened unless the user asked for it (Ctrl-C), and leaves by that signal. `None` otherwise.
+fn signalled(waited: &exec::Waited, call: &ZigCall, before: &output::Stamp) -> Option<ExitCode> {
+    let output = call.output.as_deref();
+    let signal = match (waited.interrupted, waited.ended) {
+        (Some(signal), _) => signal,
+        (None, exec::Ended::Signal(signal)) => signal,
+        (None, exec::Ended::Code(_)) => return None,
+    };
+    let full = output.and_then(|path| output::full_disk(path, &call.args));
+    let removed = output.filter(|path| output::remove_if_written(path, before));
+    if waited.interrupted.is_none() {
+        eprintln!(
+            "ziglink: error: {}",
+            output::killed_message(signal, full.as_ref(), removed)
+        );
+    }
+    Some(exec::leave_like(exec::Ended::Signal(signal)))
+}
+
+/// The explanation of `call` about to run as `command`.
+pub fn explanation(call: &ZigCall, command: &str) -> String {
+    let args = call.args.iter().filter_map(|a| a.to_str());
+    let unknown = if call.driver == "cc" || call.driver == "c++" {
+        linker_options::unknown(args)
+    } else {
+        Vec::new()
+    };
+    let added: usize = call.changes.iter().map(|c| c.added.len()).sum();
+    explain::render(&Explanation {
+        what: call.what,
+        target: call.target.as_ref(),
+        lead: &call.lead,
+        changes: &call.changes,
+        unknown: &unknown,
+        kept: call.args.len().saturating_sub(added),
+        command,
+    })
+}
+
+/// `zig args`, with zig's cache moved to a private folder when its default is not writable.
+pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result<Command> {
+    let mut cmd = Command::new(zig);
+    cmd.args(args);
+    if let Some(dir) = location::for_this_process().for_zig()? {
+        if settings.log {
+            eprintln!(
+                "ziglink: zig's default cache is not writable; using {}",
+                dir.display()
+            );
+        }
+        cmd.env(location::ZIG_CACHE_VAR, dir);
+    }
+    Ok(cmd)
+}
+
+/// The zig this ziglink uses: `ZIGLINK_ZIG`, the `ziglang` beside it, or PATH.
+pub fn find_zig(settings: &Settings, argv0: Option<&OsString>) -> Result<find::Zig> {
+    let path_var = std::env::var_os("PATH");
+    let exe_dirs = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .into_iter()
+        .collect();
+    find::locate(&find::Search {
+        override_path: settings.zig.as_deref(),
+        exe_dirs,
+        argv0: argv0.map(OsString::as_os_str),
+        path_var: path_var.as_deref(),
+    })
+}
+
+/// Beside the caller's own file: for rustc that is its private temp folder (in the output
+/// folder), which rustc removes with whatever is left in it; else in the temp folder. Either
+/// way a file of our own, made with a random name and mode 0600 (`tempfile`), and removed when
+/// it is dropped, also when writing it fails.
+fn response_file(dir: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
+    let write = |dir: &Path| {
+        let mut file = tempfile::Builder::new()
+            .prefix("ziglink-")
+            .suffix(".args")
+            .tempfile_in(dir)?;
+        file.write_all(contents)?;
+        Ok::<_, std::io::Error>(file)
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    write(dir).or_else(|first| {
+        let temp_dir = std::env::temp_dir();
+        write(&temp_dir).map_err(|second| Error::ResponseFileWrite {
+            dir: dir.to_path_buf(),
+            first,
+            temp_dir,
+            second,
+        })
+    })
+}
+
+fn log(settings: &Settings, zig: &find::Zig, args: &[OsString]) {
+    if settings.log {
+        eprintln!(
+            "ziglink: zig from {}: {}",
+            zig.found_by,
+            exec::shell_line(&zig.path, args)
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Linker mode: cargo ran `ziglink <link line>`. A straight line from rustc's arguments to zig;
+//! every decision is made by the modules it calls.
+
+use std::ffi::OsString;
+
+use crate::call::infer;
+use crate::call::launch::{self, ZigCall};
+use crate::call::reproducible;
+use crate::call::response;
+use crate::call::rules;
+use crate::call::settings::Settings;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::target::rustc_cpu;
+
+pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let call = prepare(&settings, args)?;
+    let zig = launch::find_zig(&settings, argv0)?;
+    launch::zig(call, &settings, &zig)
+}
+
+/// The zig call for a link line; `ziglink explain` shows it without running it.
+pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
+    let expanded = response::expand(args, &|path| std::fs::read(path))?;
+    let target_text = match &settings.target {
+        Some(text) => text.clone(),
+        None => infer::rust_target(&expanded.args).ok_or(Error::CannotInferTarget)?,
+    };
+    let target = settings.resolve_target(&target_text)?;
+    rustc_cpu::check(&target, |name| std::env::var(name).ok())?;
+    let mut translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    if settings.reproducible {
+        // Last, so that it wins over a build id the line asked for.
+        translation
+            .args
+            .extend(reproducible::link_args(&translation.args));
+    }
+    let output = infer::output_path(&translation.args);
+    let strip_debug = translation.applied(rules::STRIP_DEBUG);
+    Ok(ZigCall {
+        driver: "cc",
+        what: "link",
+        target: Some(target),
+        lead: rules::target_lead(&target),
+        args: translation.args,
+        changes: translation.changes,
+        response_dir: expanded.first_file_dir,
+        output,
+        glibc_floor: target.glibc,
+        strip_debug,
+    })
+}

@@ -1,0 +1,899 @@
+//! The rules that turn a gcc-style link line from rustc (or a compile line from cc-rs) into one
+//! `zig cc` accepts. Each rule is a row: what it matches, which targets it applies to, what it
+//! does, and why. `translate` is pure apart from the `is_file` probe one rule needs.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::target::cpu;
+use crate::target::triple::Target;
+use crate::text::osbytes::{self, as_bytes, from_bytes};
+
+/// How a rule recognises its argument.
+#[derive(Debug, Clone, Copy)]
+pub enum Match {
+    Exact(&'static str),
+    Prefix(&'static str),
+    /// Any other shape; the function sees the whole argument.
+    Test(fn(&[u8]) -> bool),
+    /// `<prefix><path>` where the path is an existing file.
+    PrefixedFile(&'static str),
+}
+
+/// What a rule does with a matching argument.
+#[derive(Debug, Clone, Copy)]
+pub enum Action {
+    Drop,
+    /// Drop it and the argument after it (two-argument options).
+    DropWithNext,
+    /// Replace it with the arguments the function returns.
+    Rewrite(fn(&[u8], &Target) -> Vec<Vec<u8>>),
+    /// Stop: zig would not do what the argument asks, and saying so beats a wrong artifact.
+    Refuse,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub name: &'static str,
+    pub reason: &'static str,
+    pub applies: fn(&Target) -> bool,
+    pub matches: Match,
+    pub action: Action,
+}
+
+fn any_target(_: &Target) -> bool {
+    true
+}
+
+fn glibc_target(target: &Target) -> bool {
+    target.glibc.is_some()
+}
+
+fn musl_target(target: &Target) -> bool {
+    target.spec.zig.ends_with("-musl")
+}
+
+fn arm(target: &Target) -> bool {
+    target.zig_arch() == "arm"
+}
+
+fn aarch64(target: &Target) -> bool {
+    target.zig_arch() == "aarch64"
+}
+
+fn riscv(target: &Target) -> bool {
+    target.zig_arch().starts_with("riscv")
+}
+
+fn x86(target: &Target) -> bool {
+    matches!(target.zig_arch(), "x86" | "x86_64")
+}
+
+/// The target runs on another kind of machine than the one ziglink runs on. An x86_64 CPU
+/// runs x86 code, so the two count as one.
+pub fn is_foreign_arch(target: &Target) -> bool {
+    let machine = |arch: &'static str| if arch == "x86" { "x86_64" } else { arch };
+    crate::target::triple::lookup(crate::target::triple::host_triple()).is_none_or(|host| {
+        let host_arch = host.zig.split('-').next().unwrap_or_default();
+        machine(host_arch) != machine(target.zig_arch())
+    })
+}
+
+/// A prebuilt GNU C++ runtime on the line: `libstdc++.a` or `libstdc++.so[.6]`, as a path.
+fn is_gnu_libstdcxx(arg: &[u8]) -> bool {
+    let name = osbytes::file_name(arg);
+    name == b"libstdc++.a" || name.starts_with(b"libstdc++.so")
+}
+
+fn not_aarch64(target: &Target) -> bool {
+    !aarch64(target)
+}
+
+/// The C runtime start files gcc would add: `crt1.o`, `rcrt1.o`, `Scrt1.o`, `crti.o`, `crtn.o`,
+/// `crtbegin*.o`, `crtend*.o`, bare or as paths.
+fn is_crt_object(arg: &[u8]) -> bool {
+    let name = osbytes::file_name(arg);
+    let Some(stem) = name.strip_suffix(b".o") else {
+        return false;
+    };
+    matches!(stem, b"crt1" | b"rcrt1" | b"Scrt1" | b"crti" | b"crtn")
+        || stem.starts_with(b"crtbegin")
+        || stem.starts_with(b"crtend")
+}
+
+fn lossy(arg: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(arg)
+}
+
+fn strip(arg: &[u8], prefix: &str) -> Vec<u8> {
+    arg[prefix.len()..].to_vec()
+}
+
+fn prefixed(prefix: &str, rest: &[u8]) -> Vec<u8> {
+    let mut out = prefix.as_bytes().to_vec();
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The rule whose dropping of `-Wl,--strip-debug` the linker makes up for after the link.
+pub const STRIP_DEBUG: &str = "strip-debug";
+
+/// The rules, checked in order; the first that matches an argument decides it.
+pub static RULES: &[Rule] = &[
+    Rule {
+        name: "native-cpu",
+        reason: "`native` means the CPU of this build machine, which is another architecture \
+                 than the target's; name the target's CPU (e.g. -C target-cpu=neoverse-n1) or drop it",
+        applies: is_foreign_arch,
+        matches: Match::Test(cpu::is_native_request),
+        action: Action::Refuse,
+    },
+    Rule {
+        name: "gnu-libstdcxx",
+        reason: "zig's C++ runtime is LLVM's libc++, so GNU's libstdc++ would be a second C++ \
+                 runtime in one binary; build the C++ code with ziglink-cxx and let zig add libc++",
+        applies: any_target,
+        matches: Match::Test(is_gnu_libstdcxx),
+        action: Action::Refuse,
+    },
+    Rule {
+        name: "static-glibc",
+        reason: "zig links glibc only dynamically and would quietly drop the request; \
+                 for a static binary use a musl target such as x86_64-unknown-linux-musl",
+        applies: glibc_target,
+        matches: Match::Test(|a| a == b"-static" || a == b"-static-pie"),
+        action: Action::Refuse,
+    },
+    Rule {
+        name: "rust-lld-dir",
+        reason: "rustc points gcc at its bundled rust-lld; zig links with its own lld",
+        applies: any_target,
+        matches: Match::Test(|a| a.starts_with(b"-B") && a.ends_with(b"gcc-ld")),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "fuse-ld",
+        reason: "selects rustc's self-contained lld; zig always uses its own linker",
+        applies: any_target,
+        matches: Match::Exact("-fuse-ld=lld"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "linker-opt-level",
+        reason: "zig ignores linker optimisation levels and warns about each one",
+        applies: any_target,
+        matches: Match::Test(|a| {
+            a.starts_with(b"-Wl,-O") && a.len() > 6 && a[6..].iter().all(u8::is_ascii_digit)
+        }),
+        action: Action::Drop,
+    },
+    Rule {
+        name: STRIP_DEBUG,
+        reason: "zig strips every symbol for it (it gives ld.lld -s), which loses the symbol table \
+                 that backtraces, uniffi and stub generators read; ziglink removes only the debug \
+                 sections itself once the link is done",
+        applies: any_target,
+        matches: Match::Test(|a| a == b"-Wl,--strip-debug" || a == b"-Wl,-S"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "gcc-s",
+        reason: "zig ships no libgcc_s; its libunwind provides the _Unwind_* functions",
+        applies: any_target,
+        matches: Match::Exact("-lgcc_s"),
+        action: Action::Rewrite(|_, _| vec![b"-lunwind".to_vec()]),
+    },
+    Rule {
+        name: "clang-target",
+        reason: "cc-rs passes --target=<rust triple>, which clashes with zig's -target",
+        applies: any_target,
+        matches: Match::Prefix("--target="),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "glued-entry",
+        reason: "gcc accepts -e<symbol>; zig's clang driver only takes the linker form",
+        applies: any_target,
+        matches: Match::Test(|a| {
+            a.len() > 2 && a.starts_with(b"-e") && !a.starts_with(b"-export")
+        }),
+        action: Action::Rewrite(|a, _| vec![prefixed("-Wl,--entry=", &a[2..])]),
+    },
+    Rule {
+        name: "undefined-long",
+        reason: "zig rejects -Wl,--undefined=<sym> (cargo-auditable passes it); -u is the same",
+        applies: any_target,
+        matches: Match::Prefix("-Wl,--undefined="),
+        action: Action::Rewrite(|a, _| vec![prefixed("-Wl,-u,", &strip(a, "-Wl,--undefined="))]),
+    },
+    Rule {
+        name: "nostart-stop-gc",
+        reason: "newer rustc passes it; zig's linker does not know it",
+        applies: any_target,
+        matches: Match::Test(|a| a == b"-Wl,-znostart-stop-gc" || a == b"-Wl,-z,nostart-stop-gc"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "cortex-a53-fix",
+        reason: "rustc passes it for aarch64 since 2026; zig's linker rejects it",
+        applies: any_target,
+        matches: Match::Exact("-Wl,--fix-cortex-a53-843419"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "no-rosegment",
+        reason: "newer rustc passes it; zig's linker rejects it",
+        applies: any_target,
+        matches: Match::Exact("-Wl,--no-rosegment"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "lto-plugin",
+        reason: "linker-plugin LTO options are for rustc's LLVM, which zig's is not",
+        applies: any_target,
+        matches: Match::Prefix("-Wl,-plugin-opt"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "dynamic-list-pair",
+        reason: "zig's ELF linker rejects --dynamic-list in every form",
+        applies: any_target,
+        matches: Match::Exact("-Wl,--dynamic-list"),
+        action: Action::DropWithNext,
+    },
+    Rule {
+        name: "dynamic-list",
+        reason: "zig's ELF linker rejects --dynamic-list in every form",
+        applies: any_target,
+        matches: Match::Test(|a| {
+            a.starts_with(b"-Wl,--dynamic-list,") || a.starts_with(b"-Wl,--dynamic-list=")
+        }),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "preprocessor-arg",
+        reason: "zig implements only -Wp,-MD, -Wp,-MMD and -Wp,-MT",
+        applies: any_target,
+        matches: Match::Test(|a| {
+            a.starts_with(b"-Wp,")
+                && !(a.starts_with(b"-Wp,-MD") || a.starts_with(b"-Wp,-MMD") || a.starts_with(b"-Wp,-MT"))
+        }),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "musl-crt-objects",
+        reason: "rustc names its own musl start files, which Debian's Rust lacks; zig adds musl's",
+        applies: musl_target,
+        matches: Match::Test(is_crt_object),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "musl-nostartfiles",
+        reason: "with rustc's start files dropped, zig must add its own musl ones",
+        applies: musl_target,
+        matches: Match::Exact("-nostartfiles"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "linker-emulation",
+        reason: "zig picks the linker emulation from -target and rejects -m<emulation>",
+        applies: any_target,
+        matches: Match::Test(|a| a.starts_with(b"-Wl,-melf_") || a == b"-Wl,-m,elf_i386"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "arm-march",
+        reason: "zig cannot parse gcc's arm arch names (armv7-a ...); the table's -mcpu sets the ISA",
+        applies: arm,
+        matches: Match::Prefix("-march="),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "riscv-march",
+        reason: "zig cannot parse rv64gc-style ISA strings; the table's -mcpu sets the same extensions",
+        applies: riscv,
+        matches: Match::Prefix("-march="),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "aarch64-march",
+        reason: "zig takes an aarch64 arch as -mcpu=generic+v8_2a+<llvm features>, not gcc's spelling",
+        applies: aarch64,
+        matches: Match::Prefix("-march=armv"),
+        action: Action::Rewrite(|a, _| aarch64_cpu_args(&lossy(&a[7..]), true)),
+    },
+    Rule {
+        name: "aarch64-mcpu",
+        reason: "zig spells aarch64 CPUs and features the LLVM way (cortex_a72+crc, -X for +noX)",
+        applies: aarch64,
+        matches: Match::Prefix("-mcpu="),
+        action: Action::Rewrite(|a, _| aarch64_cpu_args(&lossy(&a[6..]), false)),
+    },
+    Rule {
+        name: "x86-march",
+        reason: "zig spells x86 CPU names with underscores (x86_64_v3, not x86-64-v3)",
+        applies: x86,
+        matches: Match::Prefix("-march="),
+        action: Action::Rewrite(|a, t| vec![format!("-march={}", cpu::zig_name(t.zig_arch(), &lossy(&a[7..]))).into_bytes()]),
+    },
+    Rule {
+        name: "cpu-name",
+        reason: "zig spells CPU names with underscores and its own powerpc names (pwr9, ppc64)",
+        applies: not_aarch64,
+        matches: Match::Prefix("-mcpu="),
+        action: Action::Rewrite(|a, t| vec![format!("-mcpu={}", cpu::zig_name(t.zig_arch(), &lossy(&a[6..]))).into_bytes()]),
+    },
+    Rule {
+        name: "mtune",
+        reason: "zig has no separate tuning option, and -mcpu would change the instruction set",
+        applies: any_target,
+        matches: Match::Prefix("-mtune="),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "wl-input-file",
+        reason: "gcc forwards a non-option -Wl, value as an input file; zig calls it an unsupported linker arg",
+        applies: any_target,
+        matches: Match::PrefixedFile("-Wl,"),
+        action: Action::Rewrite(|a, _| vec![strip(a, "-Wl,")]),
+    },
+];
+
+/// gcc's aarch64 feature names that LLVM (and so zig) spells differently.
+const AARCH64_FEATURES: &[(&str, &str)] = &[
+    ("fp16", "fullfp16"),
+    ("simd", "neon"),
+    ("rng", "rand"),
+    ("memtag", "mte"),
+    ("fp", "fp_armv8"),
+    ("profile", "spe"),
+    ("pmuv3", "perfmon"),
+    ("jscvt", "jsconv"),
+    ("fcma", "complxnum"),
+    ("predres2", "specres2"),
+];
+
+/// `armv8.2-a+crypto+nofp16` (from -march) or `cortex-a72+crc` (from -mcpu) as zig's -mcpu.
+/// With `from_march`, crypto also needs the original spelling for the assembler, which
+/// otherwise refuses the crypto instructions.
+fn aarch64_cpu_args(spec: &str, from_march: bool) -> Vec<Vec<u8>> {
+    let mut parts = spec.split('+');
+    let base = parts.next().unwrap_or_default();
+    let mut cpu = match base.strip_prefix("armv").and_then(|v| v.strip_suffix("-a")) {
+        Some(version) => format!("generic+v{}a", version.replace('.', "_")),
+        None => cpu::zig_name("aarch64", base),
+    };
+    let mut crypto = false;
+    for feature in parts.filter(|f| !f.is_empty()) {
+        let (sign, name) = match feature.strip_prefix("no") {
+            Some(name) => ('-', name),
+            None => ('+', feature),
+        };
+        crypto |= sign == '+' && name == "crypto";
+        let name = AARCH64_FEATURES
+            .iter()
+            .find(|(gcc, _)| *gcc == name)
+            .map_or(name, |(_, llvm)| llvm);
+        cpu.push(sign);
+        cpu.push_str(&name.replace('-', "_"));
+    }
+    let mut args = vec![format!("-mcpu={cpu}").into_bytes()];
+    if from_march && crypto {
+        args.push(b"-Xassembler".to_vec());
+        args.push(format!("-march={spec}").into_bytes());
+    }
+    args
+}
+
+/// One argument a rule dropped or replaced, for logs and explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub rule: &'static str,
+    pub reason: &'static str,
+    pub removed: Vec<OsString>,
+    pub added: Vec<OsString>,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Translation {
+    pub args: Vec<OsString>,
+    pub changes: Vec<Change>,
+}
+
+impl Translation {
+    /// Whether the rule named `rule` changed an argument.
+    pub fn applied(&self, rule: &str) -> bool {
+        self.changes.iter().any(|c| c.rule == rule)
+    }
+}
+
+fn matches(m: Match, arg: &[u8], is_file: &dyn Fn(&Path) -> bool) -> bool {
+    match m {
+        Match::Exact(s) => arg == s.as_bytes(),
+        Match::Prefix(p) => arg.starts_with(p.as_bytes()),
+        Match::Test(f) => f(arg),
+        Match::PrefixedFile(p) => {
+            let rest = arg.strip_prefix(p.as_bytes()).unwrap_or_default();
+            !rest.is_empty()
+                && rest[0] != b'-'
+                && !rest.contains(&b',')
+                && is_file(Path::new(&from_bytes(rest.to_vec())))
+        }
+    }
+}
+
+/// Applies the rules to every argument of a link or compile line.
+pub fn translate(
+    args: &[OsString],
+    target: &Target,
+    is_file: &dyn Fn(&Path) -> bool,
+) -> Result<Translation> {
+    let active: Vec<&Rule> = RULES.iter().filter(|r| (r.applies)(target)).collect();
+    let mut out = Translation::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let bytes = as_bytes(arg);
+        let Some(rule) = active.iter().find(|r| matches(r.matches, bytes, is_file)) else {
+            out.args.push(arg.clone());
+            continue;
+        };
+        let mut removed = vec![arg.clone()];
+        let added: Vec<OsString> = match rule.action {
+            Action::Drop => Vec::new(),
+            Action::DropWithNext => {
+                removed.extend(iter.next().cloned());
+                Vec::new()
+            }
+            Action::Rewrite(f) => f(bytes, target).into_iter().map(from_bytes).collect(),
+            Action::Refuse => {
+                return Err(Error::Refused {
+                    arg: arg.to_string_lossy().into_owned(),
+                    target: target.spec.rust,
+                    reason: rule.reason,
+                })
+            }
+        };
+        out.args.extend(added.iter().cloned());
+        out.changes.push(Change {
+            rule: rule.name,
+            reason: rule.reason,
+            removed,
+            added,
+        });
+    }
+    Ok(out)
+}
+
+/// Arguments ziglink puts in front of a line, with why, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub rule: &'static str,
+    pub reason: &'static str,
+    pub args: Vec<OsString>,
+}
+
+/// What goes in front of every zig cc line for `target`: `-target` and, where rustc's
+/// baseline CPU differs from zig's default for the arch, `-mcpu`.
+pub fn target_lead(target: &Target) -> Vec<Added> {
+    let mut lead = vec![Added {
+        rule: "target",
+        reason: "zig's name for the Rust target, with the glibc floor to link against",
+        args: vec![
+            OsString::from("-target"),
+            OsString::from(target.zig_target()),
+        ],
+    }];
+    if let Some(cpu) = target.spec.cpu {
+        lead.push(Added {
+            rule: "baseline-cpu",
+            reason: "rustc's baseline CPU for this target, which is not zig's default for the arch",
+            args: vec![OsString::from(format!("-mcpu={cpu}"))],
+        });
+    }
+    lead
+}
+
+/// What goes in front of a C or C++ compile: the target's lead, and no sanitizers.
+pub fn compile_lead(target: &Target) -> Vec<Added> {
+    let mut lead = target_lead(target);
+    lead.push(Added {
+        rule: "no-sanitize",
+        reason: "zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not; \
+                 code written for them must behave the same (a later -fsanitize still wins)",
+        args: vec![OsString::from("-fno-sanitize=all")],
+    });
+    lead
+}
+
+/// The arguments of `lead`, in order.
+pub fn lead_args(lead: &[Added]) -> Vec<OsString> {
+    lead.iter().flat_map(|a| a.args.iter().cloned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host() -> Target {
+        Target::resolve("x86_64-unknown-linux-gnu", None).unwrap()
+    }
+
+    fn run_for(target: &str, args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
+        let target = Target::resolve(target, None).unwrap();
+        let is_file = |p: &Path| p == Path::new("/libs/libfoo.a");
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let t = translate(&args, &target, &is_file).unwrap();
+        (
+            t.args
+                .iter()
+                .map(|a| a.to_str().unwrap().to_string())
+                .collect(),
+            t.changes.iter().map(|c| c.rule).collect(),
+        )
+    }
+
+    fn run(args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
+        run_for("x86_64-unknown-linux-gnu", args)
+    }
+
+    const GNU: &str = "x86_64-unknown-linux-gnu";
+    const MUSL: &str = "x86_64-unknown-linux-musl";
+    const ARM: &str = "armv7-unknown-linux-gnueabihf";
+    const A64: &str = "aarch64-unknown-linux-gnu";
+    const RV: &str = "riscv64gc-unknown-linux-gnu";
+    const PPC: &str = "powerpc64le-unknown-linux-gnu";
+    const I686: &str = "i686-unknown-linux-gnu";
+
+    #[test]
+    fn each_rule_does_what_its_row_says() {
+        type Case = (
+            &'static str,
+            &'static [&'static str],
+            &'static [&'static str],
+            &'static [&'static str],
+        );
+        let cases: &[Case] = &[
+            (
+                GNU,
+                &[
+                    "-B/r/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld",
+                    "a.o",
+                ],
+                &["a.o"],
+                &["rust-lld-dir"],
+            ),
+            (GNU, &["-fuse-ld=lld"], &[], &["fuse-ld"]),
+            (
+                GNU,
+                &["-Wl,-O1", "-Wl,-O", "-Wl,-Ox"],
+                &["-Wl,-O", "-Wl,-Ox"],
+                &["linker-opt-level"],
+            ),
+            (GNU, &["-lgcc_s", "-lc"], &["-lunwind", "-lc"], &["gcc-s"]),
+            (
+                MUSL,
+                &["-Wl,--strip-debug", "-Wl,-S", "-Wl,--strip-all", "-s"],
+                &["-Wl,--strip-all", "-s"],
+                &["strip-debug", "strip-debug"],
+            ),
+            (
+                GNU,
+                &["--target=aarch64-unknown-linux-gnu", "-c"],
+                &["-c"],
+                &["clang-target"],
+            ),
+            (GNU, &["-emain"], &["-Wl,--entry=main"], &["glued-entry"]),
+            (
+                GNU,
+                &["-e", "main", "-export-dynamic"],
+                &["-e", "main", "-export-dynamic"],
+                &[],
+            ),
+            (
+                GNU,
+                &["-Wl,--undefined=AUDITABLE"],
+                &["-Wl,-u,AUDITABLE"],
+                &["undefined-long"],
+            ),
+            (
+                GNU,
+                &["-Wl,-znostart-stop-gc", "-Wl,-z,nostart-stop-gc"],
+                &[],
+                &["nostart-stop-gc", "nostart-stop-gc"],
+            ),
+            (
+                A64,
+                &["-Wl,--fix-cortex-a53-843419"],
+                &[],
+                &["cortex-a53-fix"],
+            ),
+            (GNU, &["-Wl,--no-rosegment"], &[], &["no-rosegment"]),
+            (GNU, &["-Wl,-plugin-opt=O3"], &[], &["lto-plugin"]),
+            (
+                GNU,
+                &["-Wl,--dynamic-list", "-Wl,/t/list", "x.o"],
+                &["x.o"],
+                &["dynamic-list-pair"],
+            ),
+            (
+                GNU,
+                &["-Wl,--dynamic-list=/t/l", "-Wl,--dynamic-list,/t/l"],
+                &[],
+                &["dynamic-list", "dynamic-list"],
+            ),
+            (
+                GNU,
+                &[
+                    "-Wp,-U_FORTIFY_SOURCE",
+                    "-Wp,-MD,dep.d",
+                    "-Wp,-MMD,d",
+                    "-Wp,-MT,x",
+                ],
+                &["-Wp,-MD,dep.d", "-Wp,-MMD,d", "-Wp,-MT,x"],
+                &["preprocessor-arg"],
+            ),
+            (
+                MUSL,
+                &[
+                    "rcrt1.o",
+                    "crti.o",
+                    "crtbeginS.o",
+                    "/r/self-contained/crt1.o",
+                    "main.o",
+                    "crtendS.o",
+                    "crtn.o",
+                ],
+                &["main.o"],
+                &["musl-crt-objects"; 6],
+            ),
+            // glibc links keep their start files: zig only replaces them for musl.
+            (
+                GNU,
+                &["crti.o", "-nostartfiles"],
+                &["crti.o", "-nostartfiles"],
+                &[],
+            ),
+            (
+                MUSL,
+                &["-nostartfiles", "-lc", "-static-pie"],
+                &["-lc", "-static-pie"],
+                &["musl-nostartfiles"],
+            ),
+            (
+                I686,
+                &["-Wl,-melf_i386", "-m32"],
+                &["-m32"],
+                &["linker-emulation"],
+            ),
+            (
+                ARM,
+                &["-march=armv7-a", "-mfpu=vfpv3-d16"],
+                &["-mfpu=vfpv3-d16"],
+                &["arm-march"],
+            ),
+            (
+                RV,
+                &["-march=rv64gc", "-mabi=lp64d"],
+                &["-mabi=lp64d"],
+                &["riscv-march"],
+            ),
+            (
+                A64,
+                &["-march=armv8.2-a+nofp16+fp"],
+                &["-mcpu=generic+v8_2a-fullfp16+fp_armv8"],
+                &["aarch64-march"],
+            ),
+            (
+                A64,
+                &["-march=armv8-a+crypto"],
+                &[
+                    "-mcpu=generic+v8a+crypto",
+                    "-Xassembler",
+                    "-march=armv8-a+crypto",
+                ],
+                &["aarch64-march"],
+            ),
+            (
+                A64,
+                &["-mcpu=cortex-a72+crc+nosimd"],
+                &["-mcpu=cortex_a72+crc-neon"],
+                &["aarch64-mcpu"],
+            ),
+            (
+                GNU,
+                &["-march=x86-64-v3"],
+                &["-march=x86_64_v3"],
+                &["x86-march"],
+            ),
+            (I686, &["-march=i686"], &["-march=i686"], &["x86-march"]),
+            (PPC, &["-mcpu=power9"], &["-mcpu=pwr9"], &["cpu-name"]),
+            (
+                PPC,
+                &["-mcpu=powerpc64le"],
+                &["-mcpu=ppc64le"],
+                &["cpu-name"],
+            ),
+            (GNU, &["-mcpu=x86-64"], &["-mcpu=x86_64"], &["cpu-name"]),
+            (GNU, &["-mtune=generic"], &[], &["mtune"]),
+            (
+                GNU,
+                &[
+                    "-Wl,--whole-archive",
+                    "-Wl,/libs/libfoo.a",
+                    "-Wl,/libs/missing.a",
+                    "-Wl,--no-whole-archive",
+                ],
+                &[
+                    "-Wl,--whole-archive",
+                    "/libs/libfoo.a",
+                    "-Wl,/libs/missing.a",
+                    "-Wl,--no-whole-archive",
+                ],
+                &["wl-input-file"],
+            ),
+        ];
+        for (target, input, output, rules) in cases {
+            let (args, changes) = run_for(target, input);
+            assert_eq!(args, *output, "args of {input:?} for {target}");
+            assert_eq!(changes, *rules, "rules for {input:?} for {target}");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_case() {
+        let source = include_str!("rules.rs");
+        let tests = &source[source.find("mod tests").unwrap()..];
+        for rule in RULES {
+            assert!(
+                tests.contains(&format!("\"{}\"", rule.name)),
+                "rule {} has no test case",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn static_glibc_links_are_refused() {
+        let rule = RULES.iter().find(|r| r.name == "static-glibc").unwrap();
+        assert!(matches!(rule.action, Action::Refuse));
+        let (args, _) = run_for(MUSL, &["a.o", "-static-pie"]);
+        assert_eq!(
+            args,
+            ["a.o", "-static-pie"],
+            "musl links statically as asked"
+        );
+        for flag in ["-static", "-static-pie"] {
+            let args = [OsString::from("a.o"), OsString::from(flag)];
+            let error = translate(&args, &host(), &|_| false)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with(&format!("`{flag}` cannot be honoured for x86_64-unknown-linux-gnu: zig links glibc only dynamically")),
+                "{error}"
+            );
+            assert!(error.contains("x86_64-unknown-linux-musl"), "{error}");
+        }
+    }
+
+    fn refusal(target: &str, args: &[&str]) -> Option<String> {
+        let target = Target::resolve(target, None).unwrap();
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        translate(&args, &target, &|_| false)
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    /// Rule "native-cpu".
+    #[test]
+    fn native_cpu_is_refused_only_for_another_architecture() {
+        // The tests run on the x86_64 hosts this project builds on.
+        let foreign = [A64, ARM, RV, PPC, "s390x-unknown-linux-gnu"];
+        for flag in ["-march=native", "-mcpu=native", "-mtune=native"] {
+            for target in foreign {
+                let error = refusal(target, &["-O2", flag]).unwrap_or_default();
+                assert!(
+                    error.starts_with(&format!("`{flag}` cannot be honoured for {target}")),
+                    "{target} {flag}: {error}"
+                );
+                assert!(error.contains("CPU of this build machine"), "{error}");
+            }
+            for target in [GNU, MUSL, I686] {
+                assert_eq!(refusal(target, &[flag]), None, "{target} {flag}");
+            }
+        }
+        let (args, rules) = run_for(GNU, &["-march=native"]);
+        assert_eq!(
+            (args, rules),
+            (vec!["-march=native".to_string()], vec!["x86-march"])
+        );
+        let (args, _) = run_for(GNU, &["-march=generic"]);
+        assert_eq!(args, ["-march=x86_64"]);
+    }
+
+    /// Rule "gnu-libstdcxx".
+    #[test]
+    fn gnu_libstdcxx_is_refused() {
+        for arg in [
+            "/usr/lib/gcc/x86_64-linux-gnu/12/libstdc++.a",
+            "libstdc++.so.6",
+        ] {
+            let error = refusal(GNU, &["a.o", arg]).unwrap_or_default();
+            assert!(error.contains("libc++"), "{arg}: {error}");
+        }
+        let rule = RULES.iter().find(|r| r.name == "gnu-libstdcxx").unwrap();
+        assert!(matches!(rule.action, Action::Refuse));
+        for arg in ["-lstdc++", "-lc++", "/x/libstdc++fs.a", "libc++.a"] {
+            assert_eq!(refusal(GNU, &[arg]), None, "{arg}");
+        }
+    }
+
+    #[test]
+    fn keeps_what_zig_understands() {
+        let kept = [
+            "-m64",
+            "-Wl,--as-needed",
+            "-Wl,-Bstatic",
+            "-Wl,-Bdynamic",
+            "-lc",
+            "-lutil",
+            "-nodefaultlibs",
+            "-Wl,--eh-frame-hdr",
+            "-Wl,-z,noexecstack",
+            "-Wl,-z,relro,-z,now",
+            "-Wl,--gc-sections",
+            "-pie",
+            "-shared",
+            "-Wl,--version-script=/t/list",
+            "-Wl,--no-undefined-version",
+            "-L",
+            "/x",
+            "-o",
+            "/out",
+        ];
+        let (args, changes) = run(&kept);
+        assert_eq!(args, kept);
+        assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn every_rule_is_named_once_and_explained() {
+        for (i, rule) in RULES.iter().enumerate() {
+            assert!(!rule.reason.is_empty(), "{}", rule.name);
+            assert!(
+                RULES[i + 1..].iter().all(|r| r.name != rule.name),
+                "{} twice",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn zig_args_lead_with_target_and_cpu() {
+        let arm = Target::resolve("armv7-unknown-linux-gnueabihf.2.28", None).unwrap();
+        assert_eq!(
+            lead_args(&target_lead(&arm)),
+            [
+                "-target",
+                "arm-linux-gnueabihf.2.28",
+                "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
+            ]
+        );
+        assert_eq!(
+            lead_args(&target_lead(&host())),
+            ["-target", "x86_64-linux-gnu.2.17"]
+        );
+        let compile = lead_args(&compile_lead(&host()));
+        assert_eq!(compile.last().unwrap(), "-fno-sanitize=all");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_arguments_pass_untouched() {
+        let odd = from_bytes(b"/tmp/\xff.o".to_vec());
+        let glued = from_bytes(b"-e\xffsym".to_vec());
+        let t = translate(&[odd.clone(), glued], &host(), &|_| false).unwrap();
+        assert_eq!(t.args[0], odd);
+        assert_eq!(as_bytes(&t.args[1]), b"-Wl,--entry=\xffsym");
+    }
+}

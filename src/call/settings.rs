@@ -1,0 +1,210 @@
+//! The `ZIGLINK_*` environment variables, read once and validated up front.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::target::glibc::Glibc;
+use crate::target::triple::Target;
+
+pub const TARGET: &str = "ZIGLINK_TARGET";
+pub const GLIBC: &str = "ZIGLINK_GLIBC";
+pub const ZIG: &str = "ZIGLINK_ZIG";
+pub const LOG: &str = "ZIGLINK_LOG";
+pub const EXPLAIN: &str = "ZIGLINK_EXPLAIN";
+pub const GLIBC_CHECK: &str = "ZIGLINK_GLIBC_CHECK";
+
+/// Where explain mode writes: stderr, or (for builds whose linker output the caller hides,
+/// as rustc does on success) appended to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExplainTo {
+    Stderr,
+    File(PathBuf),
+}
+pub const REPRODUCIBLE: &str = "ZIGLINK_REPRODUCIBLE";
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `ZIGLINK_TARGET`: a Rust triple (optionally `.MAJOR.MINOR`) used for every call instead
+    /// of the one read from the link line.
+    pub target: Option<String>,
+    /// `ZIGLINK_GLIBC`: the glibc floor for glibc targets.
+    pub glibc: Option<Glibc>,
+    /// `ZIGLINK_ZIG`: the zig executable to use.
+    pub zig: Option<PathBuf>,
+    /// `ZIGLINK_LOG`: print the zig command before running it.
+    pub log: bool,
+    /// `ZIGLINK_EXPLAIN`: `1` explains each call on stderr; a path appends to that file.
+    pub explain: Option<ExplainTo>,
+    /// `ZIGLINK_GLIBC_CHECK=0` turns the post-link glibc check off.
+    pub skip_glibc_check: bool,
+    /// `ZIGLINK_REPRODUCIBLE`: make compiles and links independent of where the sources, the
+    /// target folder and zig are (`reproducible`).
+    pub reproducible: bool,
+}
+
+impl Settings {
+    /// Reads the settings through `var`; empty values count as unset, as shells make it easy to
+    /// export an empty variable by accident.
+    pub fn read(var: impl Fn(&str) -> Option<OsString>) -> Result<Settings> {
+        let get = |name: &str| var(name).filter(|v| !v.is_empty());
+        let text = |name: &str| get(name).map(|v| v.to_string_lossy().into_owned());
+        let glibc = match text(GLIBC) {
+            Some(value) => Some(Glibc::parse_setting(&value, GLIBC)?),
+            None => None,
+        };
+        Ok(Settings {
+            target: text(TARGET),
+            glibc,
+            zig: get(ZIG).map(PathBuf::from),
+            log: get(LOG).is_some_and(|v| v != "0"),
+            explain: get(EXPLAIN).filter(|v| v != "0").map(|v| {
+                if v == "1" {
+                    ExplainTo::Stderr
+                } else {
+                    ExplainTo::File(PathBuf::from(v))
+                }
+            }),
+            skip_glibc_check: get(GLIBC_CHECK).is_some_and(|v| v == "0"),
+            reproducible: get(REPRODUCIBLE).is_some_and(|v| v != "0"),
+        })
+    }
+
+    pub fn from_process_env() -> Result<Settings> {
+        Settings::read(|name| std::env::var_os(name))
+    }
+
+    /// The glibc floor for one target: `ZIGLINK_GLIBC_<TRIPLE>` (what `ziglink cargo` sets for a
+    /// target given with a suffix), else `ZIGLINK_GLIBC`.
+    pub fn glibc_for(
+        &self,
+        triple: &str,
+        var: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Option<Glibc>> {
+        let name = glibc_var_for(triple);
+        match var(&name).filter(|v| !v.is_empty()) {
+            Some(value) => Glibc::parse_setting(
+                &value.to_string_lossy(),
+                "a ZIGLINK_GLIBC_<TARGET> variable",
+            )
+            .map(Some),
+            None => Ok(self.glibc),
+        }
+    }
+
+    /// The target for `text` (`triple[.MAJOR.MINOR]`) with the floor the environment asks for:
+    /// what the linker, the C tools and `ziglink cargo` all resolve a target with.
+    pub fn resolve_target(&self, text: &str) -> Result<Target> {
+        let triple = text.split('.').next().unwrap_or(text);
+        let glibc = self.glibc_for(triple, |name| std::env::var_os(name))?;
+        Target::resolve(text, glibc)
+    }
+
+    /// Every target in `specs`, or the host's when there are none: how `ziglink cargo`,
+    /// `ziglink env` and `ziglink config` read their `--target` options.
+    pub fn resolve_targets(&self, specs: &[String]) -> Result<Vec<Target>> {
+        if specs.is_empty() {
+            return Ok(vec![
+                self.resolve_target(crate::target::triple::host_triple())?
+            ]);
+        }
+        specs.iter().map(|spec| self.resolve_target(spec)).collect()
+    }
+}
+
+/// `ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU` for `aarch64-unknown-linux-gnu`.
+pub fn glibc_var_for(triple: &str) -> String {
+    format!(
+        "{GLIBC}_{}",
+        triple.to_ascii_uppercase().replace(['-', '.'], "_")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Settings> {
+        Settings::read(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        })
+    }
+
+    #[test]
+    fn reads_each_variable() {
+        let s = read(&[
+            (TARGET, "aarch64-unknown-linux-gnu.2.28"),
+            (GLIBC, "2.31"),
+            (ZIG, "/opt/zig/zig"),
+            (LOG, "1"),
+            (EXPLAIN, "/tmp/explain.log"),
+            (GLIBC_CHECK, "0"),
+            (REPRODUCIBLE, "1"),
+        ])
+        .unwrap();
+        assert_eq!(s.target.as_deref(), Some("aarch64-unknown-linux-gnu.2.28"));
+        assert_eq!(s.glibc, Some(Glibc::new(2, 31)));
+        assert_eq!(s.zig, Some(PathBuf::from("/opt/zig/zig")));
+        assert!(s.log);
+        assert_eq!(
+            s.explain,
+            Some(ExplainTo::File(PathBuf::from("/tmp/explain.log")))
+        );
+        assert!(s.skip_glibc_check);
+        assert!(s.reproducible);
+        let s = read(&[(EXPLAIN, "1"), (GLIBC_CHECK, "1")]).unwrap();
+        assert_eq!(s.explain, Some(ExplainTo::Stderr));
+        assert!(!s.skip_glibc_check);
+    }
+
+    #[test]
+    fn empty_and_zero_mean_unset() {
+        let s = read(&[
+            (TARGET, ""),
+            (GLIBC, ""),
+            (ZIG, ""),
+            (LOG, "0"),
+            (EXPLAIN, "0"),
+            (GLIBC_CHECK, ""),
+            (REPRODUCIBLE, "0"),
+        ])
+        .unwrap();
+        assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn per_target_floor_wins_over_the_global_one() {
+        let vars = [
+            (GLIBC, "2.28"),
+            ("ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU", "2.17"),
+            ("ZIGLINK_GLIBC_S390X_UNKNOWN_LINUX_GNU", "x"),
+        ];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        };
+        let s = Settings::read(lookup).unwrap();
+        let floor = |t: &str| s.glibc_for(t, lookup).map(|g| g.map(|g| g.to_string()));
+        assert_eq!(
+            floor("aarch64-unknown-linux-gnu").unwrap().as_deref(),
+            Some("2.17")
+        );
+        assert_eq!(
+            floor("x86_64-unknown-linux-gnu").unwrap().as_deref(),
+            Some("2.28")
+        );
+        assert!(floor("s390x-unknown-linux-gnu").is_err());
+    }
+
+    #[test]
+    fn malformed_glibc_names_the_variable() {
+        let error = read(&[(GLIBC, "2.x")]).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "malformed glibc version `2.x` in ZIGLINK_GLIBC: expected MAJOR.MINOR such as 2.17"
+        );
+    }
+}

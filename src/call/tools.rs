@@ -1,0 +1,173 @@
+//! ziglink's C compiler, C++ compiler, archiver and ranlib: one executable each, because cc-rs,
+//! cmake and autotools need a single program path per tool, not `zig cc` with a space in it.
+//! The compilers apply the same target table and rules as the linker; nothing is generated.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use crate::call::compiler_identity;
+use crate::call::infer;
+use crate::call::launch::{self, ZigCall};
+use crate::call::reproducible;
+use crate::call::response;
+use crate::call::rules;
+use crate::call::rules::Added;
+use crate::call::settings::Settings;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::target::rustc_cpu;
+use crate::zig::find::Zig;
+use crate::zig::version;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Cc,
+    Cxx,
+    Ar,
+    Ranlib,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 4] = [Tool::Cc, Tool::Cxx, Tool::Ar, Tool::Ranlib];
+
+    /// The executable this tool is installed as; `ziglink cargo` names these in cargo's view.
+    pub fn program(self) -> &'static str {
+        match self {
+            Tool::Cc => "ziglink-cc",
+            Tool::Cxx => "ziglink-cxx",
+            Tool::Ar => "ziglink-ar",
+            Tool::Ranlib => "ziglink-ranlib",
+        }
+    }
+
+    /// The prefix of cc-rs's per-target variable for this tool: `CC` in `CC_<target>`.
+    pub fn env_prefix(self) -> &'static str {
+        match self {
+            Tool::Cc => "CC",
+            Tool::Cxx => "CXX",
+            Tool::Ar => "AR",
+            Tool::Ranlib => "RANLIB",
+        }
+    }
+
+    fn driver(self) -> &'static str {
+        match self {
+            Tool::Cc => "cc",
+            Tool::Cxx => "c++",
+            Tool::Ar => "ar",
+            Tool::Ranlib => "ranlib",
+        }
+    }
+
+    /// The tool an executable named `argv0` stands for, so a link or copy of `ziglink` named
+    /// `ziglink-cc` behaves as the C compiler.
+    pub fn from_argv0(argv0: &OsString) -> Option<Tool> {
+        let stem = Path::new(argv0).file_stem()?;
+        Tool::ALL.into_iter().find(|t| stem == t.program())
+    }
+}
+
+pub fn run(tool: Tool, argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    // A line ziglink refuses is reported as such even where zig is missing.
+    let zig = launch::find_zig(&settings, argv0);
+    let call = prepare(tool, &settings, args, zig.as_ref().ok())?;
+    launch::zig(call, &settings, &zig?)
+}
+
+/// The zig call for one tool's line; `ziglink explain --tool cc` shows it without running it.
+/// `zig` is the zig found, whose version compiles report and whose headers reproducible builds
+/// map to a fixed name.
+pub fn prepare(
+    tool: Tool,
+    settings: &Settings,
+    args: &[OsString],
+    zig: Option<&Zig>,
+) -> Result<ZigCall> {
+    Ok(match tool {
+        // zig's ar and ranlib are target-independent and read their own @files.
+        Tool::Ar | Tool::Ranlib => ZigCall {
+            driver: tool.driver(),
+            what: tool.driver(),
+            target: None,
+            lead: Vec::new(),
+            args: args.to_vec(),
+            changes: Vec::new(),
+            response_dir: None,
+            output: None,
+            glibc_floor: None,
+            strip_debug: false,
+        },
+        Tool::Cc | Tool::Cxx => {
+            let expanded = response::expand(args, &|path| std::fs::read(path))?;
+            // The line's own `--target=` (when it is a Rust triple) is the most specific;
+            // cargo's TARGET, which build scripts and what they run inherit, comes next.
+            let text = settings
+                .target
+                .clone()
+                .or_else(|| infer::compile_target(&expanded.args))
+                .or_else(|| std::env::var("TARGET").ok())
+                .ok_or(Error::CannotInferCompileTarget)?;
+            let target = settings.resolve_target(&text)?;
+            let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+            let mut lead = rules::compile_lead(&target);
+            lead.extend(rustc_cpu::for_compile(&target, |name| {
+                std::env::var(name).ok()
+            })?);
+            if let Some(version) = zig.and_then(version::of) {
+                lead.push(compiler_identity::added(&version));
+            }
+            if let Some(zig) = zig.filter(|_| settings.reproducible) {
+                lead.push(Added {
+                    rule: "reproducible",
+                    reason: "ZIGLINK_REPRODUCIBLE: this build's folders and zig's mapped to fixed \
+                             names, and __DATE__/__TIME__ pinned to SOURCE_DATE_EPOCH",
+                    args: reproducible::compile_args_here(&zig.path, &translation.args)?,
+                });
+            }
+            let output = infer::output_path(&translation.args);
+            // A compiler asked to link (CMake and autotools link through it) strips as the
+            // linker does; a compile's `-Wl,` options do nothing.
+            let compiles = translation
+                .args
+                .iter()
+                .any(|a| a == "-c" || a == "-E" || a == "-S");
+            let strip_debug = !compiles && translation.applied(rules::STRIP_DEBUG);
+            ZigCall {
+                driver: tool.driver(),
+                what: if tool == Tool::Cc {
+                    "C compile"
+                } else {
+                    "C++ compile"
+                },
+                target: Some(target),
+                lead,
+                args: translation.args,
+                changes: translation.changes,
+                response_dir: expanded.first_file_dir,
+                output,
+                glibc_floor: None,
+                strip_debug,
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_are_recognised_by_name() {
+        for tool in Tool::ALL {
+            let by_path = OsString::from(format!("/venv/bin/{}", tool.program()));
+            assert_eq!(Tool::from_argv0(&by_path), Some(tool));
+            assert_eq!(
+                Tool::from_argv0(&OsString::from(tool.program())),
+                Some(tool)
+            );
+        }
+        assert_eq!(Tool::from_argv0(&OsString::from("ziglink")), None);
+        assert_eq!(Tool::from_argv0(&OsString::from("cc")), None);
+    }
+}

@@ -1,0 +1,116 @@
+//! The environment `ziglink cargo` gives cargo: every setting cargo and build scripts need to
+//! link and compile for a target with ziglink. Names only, never paths, so that the values
+//! are the same in every environment and cargo's fingerprints (and shared caches) hold.
+
+use crate::call::settings::glibc_var_for;
+use crate::call::tools::Tool;
+use crate::target::triple::Target;
+
+/// `aarch64-unknown-linux-gnu` as cargo's `CARGO_TARGET_<T>_*` variables spell it.
+fn upper(triple: &str) -> String {
+    triple.to_ascii_uppercase().replace('-', "_")
+}
+
+/// `aarch64-unknown-linux-gnu` as cc-rs's `CC_<target>` variables spell it.
+fn lower(triple: &str) -> String {
+    triple.replace('-', "_")
+}
+
+/// The linker cargo should run: a name, resolved through PATH.
+pub const LINKER: &str = "ziglink";
+
+/// `CARGO_TARGET_<TRIPLE>_LINKER`, the variable form of `[target.<triple>] linker`.
+pub fn linker_var(triple: &str) -> String {
+    format!("CARGO_TARGET_{}_LINKER", upper(triple))
+}
+
+/// What build scripts and the linker read for `target`: the C tools cc-rs and the cmake crate
+/// take, and the glibc floor ziglink links against.
+pub fn build_env(target: &Target) -> Vec<(String, String)> {
+    let triple = target.spec.rust;
+    let mut vars: Vec<(String, String)> = Tool::ALL
+        .iter()
+        .map(|tool| {
+            (
+                format!("{}_{}", tool.env_prefix(), lower(triple)),
+                tool.program().to_string(),
+            )
+        })
+        .collect();
+    // The cmake crate's `cmake` for this target: ziglink's, which keeps CMake's build folders
+    // working across build environments (`crate::call::cmake`).
+    vars.push((
+        format!("CMAKE_{}", lower(triple)),
+        crate::call::cmake::PROGRAM.to_string(),
+    ));
+    if let Some(glibc) = target.glibc {
+        vars.push((glibc_var_for(triple), glibc.to_string()));
+    }
+    vars
+}
+
+/// The variables for each target, in a stable order.
+pub fn for_targets(targets: &[Target]) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
+    for target in targets {
+        vars.push((linker_var(target.spec.rust), LINKER.to_string()));
+        vars.extend(build_env(target));
+    }
+    vars
+}
+
+/// `BINDGEN_EXTRA_CLANG_ARGS_<target>` with zig's `args` after whatever the user already set
+/// for that target (or for all targets), so their own flags still apply.
+pub fn bindgen_args(
+    target: &Target,
+    args: &str,
+    var: impl Fn(&str) -> Option<String>,
+) -> (String, String) {
+    let triple = target.spec.rust;
+    let name = format!("BINDGEN_EXTRA_CLANG_ARGS_{}", lower(triple));
+    let existing = var(&name)
+        .or_else(|| var(&format!("BINDGEN_EXTRA_CLANG_ARGS_{triple}")))
+        .or_else(|| var("BINDGEN_EXTRA_CLANG_ARGS"))
+        .filter(|v| !v.trim().is_empty());
+    let value = match existing {
+        Some(existing) => format!("{existing} {args}"),
+        None => args.to_string(),
+    };
+    (name, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::glibc::Glibc;
+
+    #[test]
+    fn names_every_tool_by_its_bare_name() {
+        let targets = [
+            Target::resolve("aarch64-unknown-linux-gnu.2.28", None).unwrap(),
+            Target::resolve("x86_64-unknown-linux-musl", Some(Glibc::new(2, 17))).unwrap(),
+        ];
+        let vars = for_targets(&targets);
+        let expected = [
+            ("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER", "ziglink"),
+            ("CC_aarch64_unknown_linux_gnu", "ziglink-cc"),
+            ("CXX_aarch64_unknown_linux_gnu", "ziglink-cxx"),
+            ("AR_aarch64_unknown_linux_gnu", "ziglink-ar"),
+            ("RANLIB_aarch64_unknown_linux_gnu", "ziglink-ranlib"),
+            ("CMAKE_aarch64_unknown_linux_gnu", "ziglink-cmake"),
+            ("ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU", "2.28"),
+            ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER", "ziglink"),
+            ("CC_x86_64_unknown_linux_musl", "ziglink-cc"),
+            ("CXX_x86_64_unknown_linux_musl", "ziglink-cxx"),
+            ("AR_x86_64_unknown_linux_musl", "ziglink-ar"),
+            ("RANLIB_x86_64_unknown_linux_musl", "ziglink-ranlib"),
+            ("CMAKE_x86_64_unknown_linux_musl", "ziglink-cmake"),
+        ];
+        let got: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(got, expected);
+        assert!(
+            vars.iter().all(|(_, v)| !v.contains('/')),
+            "values must be names, not paths"
+        );
+    }
+}

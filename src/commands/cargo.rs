@@ -1,0 +1,324 @@
+//! `ziglink cargo [--reproducible] <subcommand> [--target T[.MAJOR.MINOR]]... [args]`: runs
+//! cargo with everything set up to link and compile each target through ziglink, a drop-in for
+//! `cargo zigbuild`.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::call::exec;
+use crate::call::launch;
+use crate::call::reproducible::{self, PrefixMap, Route};
+use crate::call::settings::{self, Settings};
+use crate::cargo_setup::bindgen;
+use crate::cargo_setup::path_env;
+use crate::cargo_setup::sccache_key;
+use crate::cargo_setup::vars;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::target::rustc_cpu;
+use crate::zig::glibc_list;
+
+/// ziglink's own flag, which cargo never sees.
+pub const REPRODUCIBLE_FLAG: &str = "--reproducible";
+
+/// cargo's arguments with ziglink's taken out: each `--target` value split into the triple
+/// cargo should see and the spec (with any glibc suffix) ziglink should honour, and
+/// `--reproducible` removed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CargoArgs {
+    pub args: Vec<OsString>,
+    pub targets: Vec<String>,
+    pub reproducible: bool,
+    /// `--manifest-path`, which `ziglink cargo --reproducible` needs to find the workspace.
+    pub manifest_path: Option<OsString>,
+}
+
+pub fn split_args(args: &[OsString]) -> CargoArgs {
+    let mut out = CargoArgs {
+        args: Vec::with_capacity(args.len()),
+        targets: Vec::new(),
+        reproducible: false,
+        manifest_path: None,
+    };
+    let mut iter = args.iter().peekable();
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            // What follows belongs to the program cargo runs, not to cargo.
+            out.args.push(arg.clone());
+            out.args.extend(iter.by_ref().cloned());
+            break;
+        }
+        if arg == REPRODUCIBLE_FLAG {
+            out.reproducible = true;
+            continue;
+        }
+        if arg == "--manifest-path" {
+            out.args.push(arg.clone());
+            if let Some(value) = iter.next_if(|value| *value != "--") {
+                out.manifest_path = Some(value.clone());
+                out.args.push(value.clone());
+            }
+            continue;
+        }
+        if let Some(value) = arg
+            .to_str()
+            .and_then(|a| a.strip_prefix("--manifest-path="))
+        {
+            out.manifest_path = Some(OsString::from(value));
+        }
+        let spec = if arg == "--target" {
+            out.args.push(arg.clone());
+            // `--target --` has no value; cargo will say so, and `--` keeps its meaning.
+            match iter.next_if(|value| *value != "--") {
+                Some(value) => value.to_string_lossy().into_owned(),
+                None => continue,
+            }
+        } else if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--target=")) {
+            out.args.push(OsString::from("--target"));
+            value.to_string()
+        } else {
+            out.args.push(arg.clone());
+            continue;
+        };
+        out.args
+            .push(OsString::from(spec.split('.').next().unwrap_or_default()));
+        out.targets.push(spec);
+    }
+    out
+}
+
+pub fn run(args: &[OsString]) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let split = split_args(args);
+    let targets = settings.resolve_targets(&split.targets)?;
+
+    let zig = launch::find_zig(&settings, None)?;
+    // Both are checked at every link too; here they fail before cargo compiles anything.
+    for target in &targets {
+        rustc_cpu::check(target, |name| std::env::var(name).ok())?;
+        glibc_list::check_requested(target, &zig.path)?;
+    }
+
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cargo = Command::new(&program);
+    let mut cargo_args = split.args.clone();
+    let reproducible = split.reproducible || settings.reproducible;
+    if reproducible {
+        reproducible_build(&mut cargo, &mut cargo_args, &program, &split);
+    }
+    cargo.args(&cargo_args);
+    cargo.envs(vars::for_targets(&targets));
+    cargo.env(
+        sccache_key::BUSTER,
+        sccache_key::value_here(&targets, reproducible),
+    );
+    cargo.envs(bindgen::env_vars(&zig, &targets, &settings));
+    if let Some(path) = path_env::with_own_dir() {
+        cargo.env("PATH", path);
+    }
+    if settings.log {
+        eprintln!(
+            "ziglink: {}",
+            exec::shell_line(Path::new("cargo"), &cargo_args)
+        );
+    }
+    Err(exec_cargo(cargo))
+}
+
+/// Turns the switch on for the compilers and the linker, and gives rustc the path remaps
+/// (see `reproducible::rustflags` for where they go and why).
+fn reproducible_build(
+    cargo: &mut Command,
+    cargo_args: &mut Vec<OsString>,
+    program: &OsStr,
+    split: &CargoArgs,
+) {
+    cargo.env(settings::REPRODUCIBLE, "1");
+    let var = |name: &str| std::env::var_os(name);
+    let workspace = workspace_root(program, split);
+    let flags: Vec<OsString> = reproducible::rustc_maps(&var, workspace.as_deref())
+        .iter()
+        .map(PrefixMap::rustc_arg)
+        .collect();
+    match reproducible::route(&var, &flags) {
+        Route::Env(name, value) => {
+            cargo.env(name, value);
+        }
+        Route::Config(value) => {
+            // Before the subcommand, after a `+toolchain`.
+            let at = usize::from(toolchain(&split.args).is_some());
+            let at = at.min(cargo_args.len());
+            cargo_args.splice(at..at, [OsString::from("--config"), OsString::from(value)]);
+        }
+    }
+}
+
+/// The folder cargo runs rustc in, which rustc records: the workspace's root. Asking cargo is
+/// one process per `ziglink cargo --reproducible`, not per compile; when it cannot say (no
+/// project yet), there is no workspace to remap.
+fn workspace_root(program: &OsStr, split: &CargoArgs) -> Option<PathBuf> {
+    let mut cmd = Command::new(program);
+    if let Some(toolchain) = toolchain(&split.args) {
+        cmd.arg(toolchain);
+    }
+    cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
+    if let Some(manifest) = &split.manifest_path {
+        cmd.arg("--manifest-path").arg(manifest);
+    }
+    let out = cmd
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(out.stdout).ok()?;
+    let manifest = Path::new(text.trim_end_matches(['\n', '\r']));
+    manifest.parent().map(Path::to_path_buf)
+}
+
+/// rustup's `+toolchain`, which must stay cargo's first argument.
+fn toolchain(args: &[OsString]) -> Option<&OsString> {
+    args.first()
+        .filter(|a| a.as_encoded_bytes().starts_with(b"+"))
+}
+
+#[cfg(unix)]
+fn exec_cargo(mut cargo: Command) -> Error {
+    use std::os::unix::process::CommandExt;
+    let program = PathBuf::from(cargo.get_program());
+    Error::CargoStart {
+        path: program,
+        source: cargo.exec(),
+    }
+}
+
+#[cfg(not(unix))]
+fn exec_cargo(mut cargo: Command) -> Error {
+    match cargo.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(source) => Error::CargoStart {
+            path: PathBuf::from(cargo.get_program()),
+            source,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(args: &[&str]) -> (Vec<String>, Vec<String>) {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let out = split_args(&args);
+        let shown = out
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        (shown, out.targets)
+    }
+
+    #[test]
+    fn strips_glibc_suffixes_from_what_cargo_sees() {
+        let cases: &[(&[&str], &[&str], &[&str])] = &[
+            (
+                &[
+                    "build",
+                    "--target",
+                    "aarch64-unknown-linux-gnu.2.17",
+                    "--release",
+                ],
+                &[
+                    "build",
+                    "--target",
+                    "aarch64-unknown-linux-gnu",
+                    "--release",
+                ],
+                &["aarch64-unknown-linux-gnu.2.17"],
+            ),
+            (
+                &[
+                    "build",
+                    "--target=s390x-unknown-linux-gnu",
+                    "--target",
+                    "x86_64-unknown-linux-musl",
+                ],
+                &[
+                    "build",
+                    "--target",
+                    "s390x-unknown-linux-gnu",
+                    "--target",
+                    "x86_64-unknown-linux-musl",
+                ],
+                &["s390x-unknown-linux-gnu", "x86_64-unknown-linux-musl"],
+            ),
+            (
+                &["run", "--", "--target", "x.2.17"],
+                &["run", "--", "--target", "x.2.17"],
+                &[],
+            ),
+            (&["build"], &["build"], &[]),
+            (
+                &["build", "--target", "--", "x"],
+                &["build", "--target", "--", "x"],
+                &[],
+            ),
+        ];
+        for (input, args, targets) in cases {
+            let (got_args, got_targets) = split(input);
+            assert_eq!(got_args, *args, "{input:?}");
+            assert_eq!(got_targets, *targets, "{input:?}");
+        }
+    }
+
+    /// Given, then what cargo sees, `--reproducible`, `--manifest-path`.
+    type SplitCase<'a> = (&'a [&'a str], &'a [&'a str], bool, Option<&'a str>);
+
+    #[test]
+    fn takes_out_the_reproducible_flag_and_notes_the_manifest() {
+        let cases: &[SplitCase] = &[
+            (
+                &["--reproducible", "build", "--release"],
+                &["build", "--release"],
+                true,
+                None,
+            ),
+            (
+                &[
+                    "+nightly",
+                    "build",
+                    "--reproducible",
+                    "--manifest-path",
+                    "a/Cargo.toml",
+                ],
+                &["+nightly", "build", "--manifest-path", "a/Cargo.toml"],
+                true,
+                Some("a/Cargo.toml"),
+            ),
+            (
+                &["build", "--manifest-path=b/Cargo.toml"],
+                &["build", "--manifest-path=b/Cargo.toml"],
+                false,
+                Some("b/Cargo.toml"),
+            ),
+            // after `--` it belongs to the program cargo runs
+            (
+                &["run", "--", "--reproducible"],
+                &["run", "--", "--reproducible"],
+                false,
+                None,
+            ),
+        ];
+        for (input, args, reproducible, manifest) in cases {
+            let input: Vec<OsString> = input.iter().map(OsString::from).collect();
+            let out = split_args(&input);
+            let expected: Vec<OsString> = args.iter().map(OsString::from).collect();
+            assert_eq!(out.args, expected, "{input:?}");
+            assert_eq!(out.reproducible, *reproducible, "{input:?}");
+            assert_eq!(out.manifest_path, manifest.map(OsString::from), "{input:?}");
+        }
+    }
+}

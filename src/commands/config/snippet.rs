@@ -1,0 +1,182 @@
+//! The settings `ziglink cargo` passes through the environment, written instead as a file
+//! snippet: `.cargo/config.toml`, or `[tool.maturin] config` in pyproject.toml.
+
+use crate::cargo_setup::sccache_key;
+use crate::cargo_setup::vars::{self, LINKER};
+use crate::target::triple::Target;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `.cargo/config.toml`: `[target.<triple>] linker` and an `[env]` table.
+    Cargo,
+    /// pyproject.toml: ziglink in the build requirements and cargo settings in `[tool.maturin]`.
+    Maturin,
+}
+
+pub fn render(targets: &[Target], format: Format) -> String {
+    match format {
+        Format::Cargo => cargo_toml(targets),
+        Format::Maturin => maturin_toml(targets),
+    }
+}
+
+/// One cargo setting ziglink needs, in whichever file it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// `[target.<triple>] linker = "ziglink"`.
+    Linker { triple: &'static str },
+    /// `[env] NAME = "value"`.
+    Env { name: String, value: String },
+}
+
+impl Setting {
+    /// The setting as `cargo --config` takes it: `target.<triple>.linker="ziglink"`.
+    pub fn as_cargo_flag(&self) -> String {
+        match self {
+            Setting::Linker { triple } => format!("target.{triple}.linker={}", toml_string(LINKER)),
+            Setting::Env { name, value } => format!("env.{name}={}", toml_string(value)),
+        }
+    }
+}
+
+/// Every setting for `targets`, in the order the snippets list them.
+pub fn settings(targets: &[Target]) -> Vec<Setting> {
+    let linkers = targets.iter().map(|t| Setting::Linker {
+        triple: t.spec.rust,
+    });
+    let env = targets
+        .iter()
+        .flat_map(vars::build_env)
+        .map(|(name, value)| Setting::Env {
+            name: name.to_string(),
+            value,
+        });
+    let buster = Setting::Env {
+        name: sccache_key::BUSTER.to_string(),
+        value: buster(targets),
+    };
+    linkers.chain(env).chain([buster]).collect()
+}
+
+fn cargo_toml(targets: &[Target]) -> String {
+    let mut out = String::from("# .cargo/config.toml\n");
+    let mut env = String::from("[env]\n");
+    for setting in settings(targets) {
+        match setting {
+            Setting::Linker { triple } => out.push_str(&format!(
+                "[target.{triple}]\nlinker = {}\n\n",
+                toml_string(LINKER)
+            )),
+            Setting::Env { name, value } => {
+                if name == sccache_key::BUSTER {
+                    env.push_str(BUSTER_COMMENT);
+                    env.push('\n');
+                }
+                env.push_str(&format!("{name} = {}\n", toml_string(&value)));
+            }
+        }
+    }
+    out + &env
+}
+
+/// Read only by sccache, which keys C objects by it; the floors reach ziglink-cc as variables,
+/// which sccache does not see otherwise.
+const BUSTER_COMMENT: &str = "# for sccache: C objects are cached per glibc floor";
+
+fn buster(targets: &[Target]) -> String {
+    sccache_key::value(None, targets, false, |_| None)
+}
+
+/// What goes into a pyproject.toml that already has its `[build-system]` and maybe its
+/// `[tool.maturin]`: pasted whole it would declare them twice, so the header says where each
+/// part goes, and `--edit` does it.
+fn maturin_toml(targets: &[Target]) -> String {
+    let mut out = String::from(
+        "# pyproject.toml: add \"ziglink\" to `requires` in [build-system], and this `config`\n\
+         # to [tool.maturin] (or let `ziglink config --format maturin --edit pyproject.toml` do it)\n\
+         [tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
+    );
+    for setting in settings(targets) {
+        // A literal string, so the double quotes cargo's value needs stay as they are.
+        out.push_str(&format!("    '{}',\n", setting.as_cargo_flag()));
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// A TOML basic string: quotes, backslashes and control characters escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> Vec<Target> {
+        vec![
+            Target::resolve("aarch64-unknown-linux-gnu.2.28", None).unwrap(),
+            Target::resolve("x86_64-unknown-linux-musl", None).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn cargo_config_names_linker_and_tools() {
+        let expected = "\
+# .cargo/config.toml
+[target.aarch64-unknown-linux-gnu]
+linker = \"ziglink\"
+
+[target.x86_64-unknown-linux-musl]
+linker = \"ziglink\"
+
+[env]
+CC_aarch64_unknown_linux_gnu = \"ziglink-cc\"
+CXX_aarch64_unknown_linux_gnu = \"ziglink-cxx\"
+AR_aarch64_unknown_linux_gnu = \"ziglink-ar\"
+RANLIB_aarch64_unknown_linux_gnu = \"ziglink-ranlib\"
+CMAKE_aarch64_unknown_linux_gnu = \"ziglink-cmake\"
+ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU = \"2.28\"
+CC_x86_64_unknown_linux_musl = \"ziglink-cc\"
+CXX_x86_64_unknown_linux_musl = \"ziglink-cxx\"
+AR_x86_64_unknown_linux_musl = \"ziglink-ar\"
+RANLIB_x86_64_unknown_linux_musl = \"ziglink-ranlib\"
+CMAKE_x86_64_unknown_linux_musl = \"ziglink-cmake\"
+# for sccache: C objects are cached per glibc floor
+SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink:x86_64-unknown-linux-musl\"
+";
+        assert_eq!(render(&targets(), Format::Cargo), expected);
+    }
+
+    #[test]
+    fn maturin_config_is_a_list_of_cargo_settings() {
+        let out = render(&targets()[..1], Format::Maturin);
+        // Mergeable: no table a pyproject.toml already has.
+        assert!(!out.contains("[build-system]\n"), "{out}");
+        assert!(out.contains("\n[tool.maturin]\n"), "{out}");
+        assert!(
+            out.ends_with(
+                "config = [\n    'target.aarch64-unknown-linux-gnu.linker=\"ziglink\"',\n    \
+                 'env.CC_aarch64_unknown_linux_gnu=\"ziglink-cc\"',\n    \
+                 'env.CXX_aarch64_unknown_linux_gnu=\"ziglink-cxx\"',\n    \
+                 'env.AR_aarch64_unknown_linux_gnu=\"ziglink-ar\"',\n    \
+                 'env.RANLIB_aarch64_unknown_linux_gnu=\"ziglink-ranlib\"',\n    \
+                 'env.CMAKE_aarch64_unknown_linux_gnu=\"ziglink-cmake\"',\n    \
+                 'env.ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=\"2.28\"',\n    \
+                 'env.SCCACHE_C_CUSTOM_CACHE_BUSTER=\"ziglink:aarch64-unknown-linux-gnu.2.28\"',\n]\n"
+            ),
+            "{out}"
+        );
+    }
+}

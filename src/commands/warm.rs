@@ -1,0 +1,475 @@
+//! `ziglink warm`: builds, once, the libc, start files, compiler-rt, libunwind (and, asked,
+//! libc++) that zig makes for a target on its first link, so that the links of a parallel
+//! build afterwards find them in zig's cache instead of each waiting for the first to build
+//! them.
+//!
+//! It does so the only way that is sure to build exactly what a Rust link asks for: it links a
+//! tiny program with the same zig and a link line shaped like rustc's (the same libraries, the
+//! same output kinds, cargo's dev and release profiles), translated by the same rules as a
+//! real link. What zig builds depends on all of these, so a list of artifacts would drift.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::call::exec;
+use crate::call::launch;
+use crate::call::rules;
+use crate::call::settings::Settings;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::target::triple::Target;
+use crate::zig::cache;
+
+pub struct Request {
+    pub targets: Vec<String>,
+    pub cxx: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A `bin`, a build script or a test.
+    Executable,
+    /// A `cdylib` or proc-macro.
+    SharedObject,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Dev,
+    /// Also what cargo links build scripts with: it strips debug info wherever none is wanted.
+    Release,
+}
+
+/// One zig call.
+#[derive(Debug)]
+pub struct Step {
+    pub what: &'static str,
+    pub args: Vec<OsString>,
+}
+
+/// The warm-up program. Its content and path never change, so zig compiles it once per target.
+const SOURCE: &str = "int main(void) { return 0; }\n";
+const SOURCE_NAME: &str = "warm.c";
+
+/// The libraries rustc names on every Linux link (std's, via the `libc` and `unwind` crates);
+/// ziglink turns `-lgcc_s` into `-lunwind`, and zig serves the others from the libc it builds.
+const RUST_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+fn is_musl(target: &Target) -> bool {
+    target.glibc.is_none()
+}
+
+/// A link line as rustc writes it for `output` in `profile` (rustc 1.85 to 1.95 on Linux),
+/// before ziglink's rules. `-lstdc++` is what cc-rs asks for when a crate compiles C++.
+pub fn rustc_link_line(
+    target: &Target,
+    output: Output,
+    profile: Profile,
+    cxx: bool,
+    object: &Path,
+    out: &Path,
+) -> Vec<OsString> {
+    let mut line: Vec<OsString> = vec![
+        object.into(),
+        "-Wl,--as-needed".into(),
+        "-Wl,-Bstatic".into(),
+        "-Wl,-Bdynamic".into(),
+    ];
+    if cxx {
+        line.push("-lstdc++".into());
+    }
+    line.extend(RUST_LIBS.iter().map(OsString::from));
+    line.extend(["-Wl,--eh-frame-hdr", "-Wl,-z,noexecstack", "-o"].map(OsString::from));
+    line.push(out.into());
+    line.push("-Wl,--gc-sections".into());
+    // musl targets link statically, as Rust does by default (`crt-static`).
+    let kind: &[&str] = match (output, is_musl(target)) {
+        (Output::Executable, false) => &["-pie"],
+        (Output::Executable, true) => &["-static-pie"],
+        (Output::SharedObject, false) => &["-shared"],
+        (Output::SharedObject, true) => &["-static", "-shared"],
+    };
+    line.extend(kind.iter().map(OsString::from));
+    line.push("-Wl,-z,relro,-z,now".into());
+    if profile == Profile::Release {
+        line.extend(["-Wl,-O1", "-Wl,--strip-debug"].map(OsString::from));
+    }
+    line.push("-nodefaultlibs".into());
+    line
+}
+
+/// Every zig call that warms `target`: compile the source as `ziglink-cc` would, then link it
+/// as each kind of Rust output in each profile (and again with C++, for `cxx`), each distinct
+/// translated line once.
+pub fn steps(target: &Target, cxx: bool, source: &Path, work: &Path) -> Result<Vec<Step>> {
+    let lead = rules::lead_args(&rules::target_lead(target));
+    let object = work.join("warm.o");
+    let mut compile = vec![OsString::from("cc")];
+    compile.extend(lead.iter().cloned());
+    compile.extend(["-fno-sanitize=all", "-c"].map(OsString::from));
+    compile.extend([source.into(), "-o".into(), object.clone().into()]);
+    let mut steps = vec![Step {
+        what: "compile the warm-up program",
+        args: compile,
+    }];
+    let variants: &[bool] = if cxx { &[false, true] } else { &[false] };
+    for &with_cxx in variants {
+        for profile in [Profile::Dev, Profile::Release] {
+            for output in [Output::Executable, Output::SharedObject] {
+                let out = work.join(match output {
+                    Output::Executable => "warm",
+                    Output::SharedObject => "libwarm.so",
+                });
+                let line = rustc_link_line(target, output, profile, with_cxx, &object, &out);
+                let translated = rules::translate(&line, target, &|p| p.is_file())?;
+                let mut args = vec![OsString::from("cc")];
+                args.extend(lead.iter().cloned());
+                args.extend(translated.args);
+                // A release line links as the dev line does once the rules drop what zig
+                // would build differently for (`-Wl,--strip-debug`): one link builds for both.
+                if steps.iter().any(|s| s.args == args) {
+                    continue;
+                }
+                steps.push(Step {
+                    what: match output {
+                        Output::Executable => "link the warm-up executable",
+                        Output::SharedObject => "link the warm-up shared object",
+                    },
+                    args,
+                });
+            }
+        }
+    }
+    Ok(steps)
+}
+
+pub fn run(request: &Request) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let targets = settings.resolve_targets(&request.targets)?;
+    let zig = launch::find_zig(&settings, None)?;
+    let (root, location) = cache::in_use()?;
+    println!(
+        "warming zig's cache: {} ({})",
+        root.display(),
+        location.chosen_by()
+    );
+    let _lock = cache::maintenance_lock(&root)?;
+    let source = write_source(&cache::own_dir(&root)?)?;
+    let work = tempfile::Builder::new()
+        .prefix("ziglink-warm-")
+        .tempdir()
+        .map_err(|source| Error::WarmFiles {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let here = std::env::current_dir().ok();
+    let zig_dir = zig.path.parent().unwrap_or(Path::new("/"));
+    let dirs = link_dirs(here.as_deref(), work.path(), &[zig_dir, &root]);
+    if dirs.len() > 1 {
+        println!(
+            "zig's lib or cache folder is under {}: warming for links run there and elsewhere",
+            dirs[0].display()
+        );
+    }
+    for target in &targets {
+        let before = entries(&root);
+        let started = Instant::now();
+        for dir in &dirs {
+            for step in steps(target, request.cxx, &source, work.path())? {
+                run_step(&zig.path, &step, dir, target, &settings)?;
+            }
+        }
+        let built = entries(&root).saturating_sub(before);
+        println!("{}", summary(target, built, started.elapsed()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_step(
+    zig: &Path,
+    step: &Step,
+    dir: &Path,
+    target: &Target,
+    settings: &Settings,
+) -> Result<()> {
+    if settings.log {
+        eprintln!(
+            "ziglink: in {}: {}",
+            dir.display(),
+            exec::shell_line(zig, &step.args)
+        );
+    }
+    let status = launch::zig_command(zig, &step.args, settings)?
+        .current_dir(dir)
+        .status()
+        .map_err(|source| Error::ZigStart {
+            path: zig.to_path_buf(),
+            source,
+        })?;
+    if status.success() {
+        return Ok(());
+    }
+    Err(Error::WarmStep {
+        step: step.what,
+        target: target.spec.rust,
+        status: status.to_string(),
+    })
+}
+
+/// The folders to run zig's warm-up links in. zig writes the paths of its lib and cache folders
+/// relative to its working folder when they lie under it, and those paths are part of the cache
+/// key of every C object it builds (libunwind, glibc's start files, musl, libc++). A link run
+/// from a folder above them (a project holding its `.venv`, or HOME above `~/.cache/zig`) thus
+/// needs other entries than one run from anywhere else. cargo runs a crate's links from its
+/// workspace and a registry dependency's from that package's folder, so a build can need both:
+/// warm from here, and from `elsewhere` when here is above one of `paths`.
+pub fn link_dirs(here: Option<&Path>, elsewhere: &Path, paths: &[&Path]) -> Vec<PathBuf> {
+    let Some(here) = here else {
+        return vec![elsewhere.to_path_buf()];
+    };
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let here_canonical = canonical(here);
+    if paths
+        .iter()
+        .any(|p| canonical(p).starts_with(&here_canonical))
+    {
+        vec![here.to_path_buf(), elsewhere.to_path_buf()]
+    } else {
+        vec![here.to_path_buf()]
+    }
+}
+
+/// One line per target: what was built and how long it took.
+pub fn summary(target: &Target, built: usize, took: Duration) -> String {
+    let name = match target.glibc {
+        Some(glibc) => format!("{} (glibc {glibc})", target.spec.rust),
+        None => target.spec.rust.to_string(),
+    };
+    let seconds = took.as_secs_f64();
+    match built {
+        0 => format!("{name}: already warm, nothing built ({seconds:.1} s)"),
+        1 => format!("{name}: built 1 cache entry in {seconds:.1} s"),
+        n => format!("{name}: built {n} cache entries in {seconds:.1} s"),
+    }
+}
+
+/// Writes the source where it always is, unless it is already there: a rewrite would change
+/// its modification time, and zig would compile it again.
+fn write_source(dir: &Path) -> Result<PathBuf> {
+    let path = dir.join(SOURCE_NAME);
+    if std::fs::read(&path).is_ok_and(|bytes| bytes == SOURCE.as_bytes()) {
+        return Ok(path);
+    }
+    std::fs::write(&path, SOURCE).map_err(|source| Error::WarmFiles {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// How many output folders zig's cache holds.
+fn entries(root: &Path) -> usize {
+    std::fs::read_dir(root.join("o")).map_or(0, |dir| dir.count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(args: &[OsString]) -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn links_as_rustc_does_for_each_output() {
+        let gnu = Target::resolve("x86_64-unknown-linux-gnu", None).unwrap();
+        let musl = Target::resolve("x86_64-unknown-linux-musl", None).unwrap();
+        let (o, out) = (Path::new("/w/warm.o"), Path::new("/w/warm"));
+        // (target, output, profile, arguments present, arguments absent)
+        type Case<'a> = (&'a Target, Output, Profile, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case] = &[
+            (
+                &gnu,
+                Output::Executable,
+                Profile::Dev,
+                &["-pie"],
+                &["--strip-debug"],
+            ),
+            (
+                &gnu,
+                Output::SharedObject,
+                Profile::Dev,
+                &["-shared"],
+                &["-pie"],
+            ),
+            (
+                &gnu,
+                Output::Executable,
+                Profile::Release,
+                &["-Wl,--strip-debug"],
+                &[],
+            ),
+            (
+                &musl,
+                Output::Executable,
+                Profile::Dev,
+                &["-static-pie"],
+                &["-pie"],
+            ),
+            (
+                &musl,
+                Output::SharedObject,
+                Profile::Dev,
+                &["-static", "-shared"],
+                &[],
+            ),
+        ];
+        for (target, output, profile, present, absent) in cases {
+            let line = strings(&rustc_link_line(target, *output, *profile, false, o, out));
+            for want in *present {
+                assert!(line.iter().any(|a| a == want), "{want} in {line:?}");
+            }
+            for unwanted in *absent {
+                assert!(
+                    !line.iter().any(|a| a == unwanted),
+                    "{unwanted} in {line:?}"
+                );
+            }
+            for lib in RUST_LIBS {
+                assert!(line.iter().any(|a| a == lib), "{lib} in {line:?}");
+            }
+            assert!(!line.iter().any(|a| a == "-lstdc++"));
+        }
+    }
+
+    #[test]
+    fn steps_go_through_ziglinks_rules() {
+        let target = Target::resolve("aarch64-unknown-linux-gnu.2.28", None).unwrap();
+        let steps = steps(&target, false, Path::new("/c/warm.c"), Path::new("/w")).unwrap();
+        // The compile, then the executable and the shared object: the release profile's lines
+        // are the dev ones once `-Wl,--strip-debug` is kept from zig.
+        assert_eq!(steps.len(), 3, "{steps:?}");
+        let compile = strings(&steps[0].args);
+        assert_eq!(
+            compile,
+            [
+                "cc",
+                "-target",
+                "aarch64-linux-gnu.2.28",
+                "-fno-sanitize=all",
+                "-c",
+                "/c/warm.c",
+                "-o",
+                "/w/warm.o"
+            ]
+        );
+        for step in &steps[1..] {
+            let args = strings(&step.args);
+            assert_eq!(args[..3], ["cc", "-target", "aarch64-linux-gnu.2.28"]);
+            // rustc's -lgcc_s reaches zig as -lunwind, as on a real link.
+            assert!(args.contains(&"-lunwind".to_string()), "{args:?}");
+            assert!(!args.contains(&"-lgcc_s".to_string()), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn cxx_adds_links_with_libcxx() {
+        let target = Target::resolve("x86_64-unknown-linux-gnu", None).unwrap();
+        let steps = steps(&target, true, Path::new("/c/warm.c"), Path::new("/w")).unwrap();
+        let with_cxx = steps
+            .iter()
+            .filter(|s| s.args.iter().any(|a| a == "-lstdc++"))
+            .count();
+        assert_eq!((steps.len(), with_cxx), (5, 2));
+    }
+
+    #[test]
+    fn summaries_say_what_was_built_and_how_long_it_took() {
+        let gnu = Target::resolve("x86_64-unknown-linux-gnu", None).unwrap();
+        let musl = Target::resolve("x86_64-unknown-linux-musl", None).unwrap();
+        let cases = [
+            (
+                &gnu,
+                75,
+                24_300,
+                "x86_64-unknown-linux-gnu (glibc 2.17): built 75 cache entries in 24.3 s",
+            ),
+            (
+                &gnu,
+                1,
+                1_000,
+                "x86_64-unknown-linux-gnu (glibc 2.17): built 1 cache entry in 1.0 s",
+            ),
+            (
+                &musl,
+                0,
+                210,
+                "x86_64-unknown-linux-musl: already warm, nothing built (0.2 s)",
+            ),
+        ];
+        for (target, built, ms, text) in cases {
+            assert_eq!(summary(target, built, Duration::from_millis(ms)), text);
+        }
+    }
+
+    #[test]
+    fn warms_from_elsewhere_too_when_zigs_folders_are_below_here() {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("project");
+        let venv_zig = project.join(".venv/lib/python3.11/site-packages/ziglang");
+        let cache = tmp.path().join("home/.cache/zig");
+        let elsewhere = tmp.path().join("work");
+        let inside = venv_zig.join("lib/std");
+        for dir in [&inside, &cache, &elsewhere] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let paths = [venv_zig.as_path(), cache.as_path()];
+        let both = |here: &Path| vec![here.to_path_buf(), elsewhere.clone()];
+        let cases: &[(Option<PathBuf>, Vec<PathBuf>)] = &[
+            // The project's own .venv holds zig: its links see relative lib paths.
+            (Some(project.clone()), both(&project)),
+            // HOME is above the cache.
+            (
+                Some(tmp.path().join("home")),
+                both(&tmp.path().join("home")),
+            ),
+            (Some(tmp.path().to_path_buf()), both(tmp.path())),
+            // Beside them, or below them: zig writes absolute paths, as it does anywhere.
+            (Some(elsewhere.clone()), vec![elsewhere.clone()]),
+            (Some(inside.clone()), vec![inside.clone()]),
+            (None, vec![elsewhere.clone()]),
+        ];
+        for (here, expected) in cases {
+            assert_eq!(
+                link_dirs(here.as_deref(), &elsewhere, &paths),
+                *expected,
+                "{here:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_source_is_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_source(dir.path()).unwrap();
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(write_source(dir.path()).unwrap(), path);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            written
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), SOURCE);
+    }
+}
