@@ -4,11 +4,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "unsupported target `{given}`; supported targets: {}",
-        crate::target::triple::supported_names().join(", ")
-    )]
-    UnsupportedTarget { given: String },
+    #[error("unsupported target `{given}`; supported targets: {supported}")]
+    UnsupportedTarget { given: String, supported: String },
 
     #[error("malformed glibc version `{given}` in {origin}: expected MAJOR.MINOR such as 2.17")]
     MalformedGlibc { given: String, origin: &'static str },
@@ -36,16 +33,19 @@ pub enum Error {
          libraries built for glibc {floor}, raise the floor, or set ZIGLINK_GLIBC_CHECK=0 to \
          skip this check",
         output.display(),
-        crate::call::after_link::glibc_check::describe_symbols(violation),
-        violation.library,
-        violation.version,
+        symbols,
+        library,
+        version,
         if *removed { " (the file was removed)" } else { "" }
     )]
     GlibcAboveFloor {
         output: PathBuf,
         floor: String,
         target: &'static str,
-        violation: Box<crate::call::after_link::glibc_check::Violation>,
+        /// The symbols that need `version`, already described (`glibc_check::describe_symbols`).
+        symbols: String,
+        library: String,
+        version: String,
         removed: bool,
     },
 
@@ -147,14 +147,17 @@ pub enum Error {
 
     #[error(
         "{}`{}`: it {problem}{}; set ZIG_GLOBAL_CACHE_DIR to a folder of your own",
-        place.lead(),
+        place,
         path.display(),
-        if problem.is_threat() { ", and whoever can change it decides what zig links" } else { "" }
+        if *threat { ", and whoever can change it decides what zig links" } else { "" }
     )]
     PrivateFolder {
-        place: crate::zig::private_dir::Place,
+        /// What the folder is for, as `private_dir::Place::lead` says it.
+        place: &'static str,
         path: PathBuf,
-        problem: crate::zig::private_dir::Problem,
+        problem: String,
+        /// Whether someone else could change the folder's contents.
+        threat: bool,
     },
 
     #[error("cannot read zig's cache at `{path}`: {source}")]

@@ -7,7 +7,7 @@
 
 use std::ffi::OsString;
 
-use crate::call::rules::Added;
+use crate::call::lead_args::Added;
 
 pub const RULE: &str = "zig-version";
 

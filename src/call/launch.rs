@@ -14,8 +14,9 @@ use crate::call::exec;
 use crate::call::exec::output;
 use crate::call::explain::linker_options;
 use crate::call::explain::{self, Explanation};
+use crate::call::lead_args::Added;
 use crate::call::response;
-use crate::call::rules::{Added, Change};
+use crate::call::rules::Change;
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -55,7 +56,7 @@ impl ZigCall {
     /// The start of zig's command line: the driver and ziglink's own arguments.
     pub fn head(&self) -> Vec<OsString> {
         let mut head = vec![OsString::from(self.driver)];
-        head.extend(crate::call::rules::lead_args(&self.lead));
+        head.extend(crate::call::lead_args::lead_args(&self.lead));
         head
     }
 }

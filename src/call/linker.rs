@@ -5,13 +5,14 @@ use std::ffi::OsString;
 
 use crate::call::infer;
 use crate::call::launch::{self, ZigCall};
+use crate::call::lead_args;
 use crate::call::reproducible;
 use crate::call::response;
 use crate::call::rules;
+use crate::call::rustc_cpu;
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::target::rustc_cpu;
 
 pub fn run(argv0: Option<&OsString>, args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
@@ -42,7 +43,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
         driver: "cc",
         what: "link",
         target: Some(target),
-        lead: rules::target_lead(&target),
+        lead: lead_args::target_lead(&target),
         args: translation.args,
         changes: translation.changes,
         response_dir: expanded.first_file_dir,

@@ -16,5 +16,6 @@ pub mod linker;
 pub mod reproducible;
 pub mod response;
 pub mod rules;
+pub mod rustc_cpu;
 pub mod settings;
 pub mod tools;

@@ -6,8 +6,8 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::target::cpu;
 use crate::target::triple::Target;
+use crate::target::{cpu, host};
 use crate::text::osbytes::{self, as_bytes, from_bytes};
 
 /// How a rule recognises its argument.
@@ -51,7 +51,7 @@ fn glibc_target(target: &Target) -> bool {
 }
 
 fn musl_target(target: &Target) -> bool {
-    target.spec.zig.ends_with("-musl")
+    target.is_musl()
 }
 
 fn arm(target: &Target) -> bool {
@@ -68,16 +68,6 @@ fn riscv(target: &Target) -> bool {
 
 fn x86(target: &Target) -> bool {
     matches!(target.zig_arch(), "x86" | "x86_64")
-}
-
-/// The target runs on another kind of machine than the one ziglink runs on. An x86_64 CPU
-/// runs x86 code, so the two count as one.
-pub fn is_foreign_arch(target: &Target) -> bool {
-    let machine = |arch: &'static str| if arch == "x86" { "x86_64" } else { arch };
-    crate::target::triple::lookup(crate::target::triple::host_triple()).is_none_or(|host| {
-        let host_arch = host.zig.split('-').next().unwrap_or_default();
-        machine(host_arch) != machine(target.zig_arch())
-    })
 }
 
 /// A prebuilt GNU C++ runtime on the line: `libstdc++.a` or `libstdc++.so[.6]`, as a path.
@@ -125,7 +115,7 @@ pub static RULES: &[Rule] = &[
         name: "native-cpu",
         reason: "`native` means the CPU of this build machine, which is another architecture \
                  than the target's; name the target's CPU (e.g. -C target-cpu=neoverse-n1) or drop it",
-        applies: is_foreign_arch,
+        applies: host::is_foreign,
         matches: Match::Test(cpu::is_native_request),
         action: Action::Refuse,
     },
@@ -301,14 +291,14 @@ pub static RULES: &[Rule] = &[
         reason: "zig takes an aarch64 arch as -mcpu=generic+v8_2a+<llvm features>, not gcc's spelling",
         applies: aarch64,
         matches: Match::Prefix("-march=armv"),
-        action: Action::Rewrite(|a, _| aarch64_cpu_args(&lossy(&a[7..]), true)),
+        action: Action::Rewrite(|a, _| cpu::aarch64_mcpu_args(&lossy(&a[7..]), true)),
     },
     Rule {
         name: "aarch64-mcpu",
         reason: "zig spells aarch64 CPUs and features the LLVM way (cortex_a72+crc, -X for +noX)",
         applies: aarch64,
         matches: Match::Prefix("-mcpu="),
-        action: Action::Rewrite(|a, _| aarch64_cpu_args(&lossy(&a[6..]), false)),
+        action: Action::Rewrite(|a, _| cpu::aarch64_mcpu_args(&lossy(&a[6..]), false)),
     },
     Rule {
         name: "x86-march",
@@ -339,52 +329,6 @@ pub static RULES: &[Rule] = &[
         action: Action::Rewrite(|a, _| vec![strip(a, "-Wl,")]),
     },
 ];
-
-/// gcc's aarch64 feature names that LLVM (and so zig) spells differently.
-const AARCH64_FEATURES: &[(&str, &str)] = &[
-    ("fp16", "fullfp16"),
-    ("simd", "neon"),
-    ("rng", "rand"),
-    ("memtag", "mte"),
-    ("fp", "fp_armv8"),
-    ("profile", "spe"),
-    ("pmuv3", "perfmon"),
-    ("jscvt", "jsconv"),
-    ("fcma", "complxnum"),
-    ("predres2", "specres2"),
-];
-
-/// `armv8.2-a+crypto+nofp16` (from -march) or `cortex-a72+crc` (from -mcpu) as zig's -mcpu.
-/// With `from_march`, crypto also needs the original spelling for the assembler, which
-/// otherwise refuses the crypto instructions.
-fn aarch64_cpu_args(spec: &str, from_march: bool) -> Vec<Vec<u8>> {
-    let mut parts = spec.split('+');
-    let base = parts.next().unwrap_or_default();
-    let mut cpu = match base.strip_prefix("armv").and_then(|v| v.strip_suffix("-a")) {
-        Some(version) => format!("generic+v{}a", version.replace('.', "_")),
-        None => cpu::zig_name("aarch64", base),
-    };
-    let mut crypto = false;
-    for feature in parts.filter(|f| !f.is_empty()) {
-        let (sign, name) = match feature.strip_prefix("no") {
-            Some(name) => ('-', name),
-            None => ('+', feature),
-        };
-        crypto |= sign == '+' && name == "crypto";
-        let name = AARCH64_FEATURES
-            .iter()
-            .find(|(gcc, _)| *gcc == name)
-            .map_or(name, |(_, llvm)| llvm);
-        cpu.push(sign);
-        cpu.push_str(&name.replace('-', "_"));
-    }
-    let mut args = vec![format!("-mcpu={cpu}").into_bytes()];
-    if from_march && crypto {
-        args.push(b"-Xassembler".to_vec());
-        args.push(format!("-march={spec}").into_bytes());
-    }
-    args
-}
 
 /// One argument a rule dropped or replaced, for logs and explanations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -463,52 +407,6 @@ pub fn translate(
         });
     }
     Ok(out)
-}
-
-/// Arguments ziglink puts in front of a line, with why, for explanations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Added {
-    pub rule: &'static str,
-    pub reason: &'static str,
-    pub args: Vec<OsString>,
-}
-
-/// What goes in front of every zig cc line for `target`: `-target` and, where rustc's
-/// baseline CPU differs from zig's default for the arch, `-mcpu`.
-pub fn target_lead(target: &Target) -> Vec<Added> {
-    let mut lead = vec![Added {
-        rule: "target",
-        reason: "zig's name for the Rust target, with the glibc floor to link against",
-        args: vec![
-            OsString::from("-target"),
-            OsString::from(target.zig_target()),
-        ],
-    }];
-    if let Some(cpu) = target.spec.cpu {
-        lead.push(Added {
-            rule: "baseline-cpu",
-            reason: "rustc's baseline CPU for this target, which is not zig's default for the arch",
-            args: vec![OsString::from(format!("-mcpu={cpu}"))],
-        });
-    }
-    lead
-}
-
-/// What goes in front of a C or C++ compile: the target's lead, and no sanitizers.
-pub fn compile_lead(target: &Target) -> Vec<Added> {
-    let mut lead = target_lead(target);
-    lead.push(Added {
-        rule: "no-sanitize",
-        reason: "zig cc turns on UBSan traps in unoptimised C builds, which gcc and clang do not; \
-                 code written for them must behave the same (a later -fsanitize still wins)",
-        args: vec![OsString::from("-fno-sanitize=all")],
-    });
-    lead
-}
-
-/// The arguments of `lead`, in order.
-pub fn lead_args(lead: &[Added]) -> Vec<OsString> {
-    lead.iter().flat_map(|a| a.args.iter().cloned()).collect()
 }
 
 #[cfg(test)]
@@ -866,25 +764,6 @@ mod tests {
                 rule.name
             );
         }
-    }
-
-    #[test]
-    fn zig_args_lead_with_target_and_cpu() {
-        let arm = Target::resolve("armv7-unknown-linux-gnueabihf.2.28", None).unwrap();
-        assert_eq!(
-            lead_args(&target_lead(&arm)),
-            [
-                "-target",
-                "arm-linux-gnueabihf.2.28",
-                "-mcpu=generic+v7a+vfp3-d32+thumb2-neon",
-            ]
-        );
-        assert_eq!(
-            lead_args(&target_lead(&host())),
-            ["-target", "x86_64-linux-gnu.2.17"]
-        );
-        let compile = lead_args(&compile_lead(&host()));
-        assert_eq!(compile.last().unwrap(), "-fno-sanitize=all");
     }
 
     #[cfg(unix)]

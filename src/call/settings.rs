@@ -104,9 +104,7 @@ impl Settings {
     /// `ziglink env` and `ziglink config` read their `--target` options.
     pub fn resolve_targets(&self, specs: &[String]) -> Result<Vec<Target>> {
         if specs.is_empty() {
-            return Ok(vec![
-                self.resolve_target(crate::target::triple::host_triple())?
-            ]);
+            return Ok(vec![self.resolve_target(crate::target::host::triple())?]);
         }
         specs.iter().map(|spec| self.resolve_target(spec)).collect()
     }

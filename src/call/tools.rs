@@ -8,14 +8,15 @@ use std::path::Path;
 use crate::call::compiler_identity;
 use crate::call::infer;
 use crate::call::launch::{self, ZigCall};
+use crate::call::lead_args;
+use crate::call::lead_args::Added;
 use crate::call::reproducible;
 use crate::call::response;
 use crate::call::rules;
-use crate::call::rules::Added;
+use crate::call::rustc_cpu;
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::target::rustc_cpu;
 use crate::zig::find::Zig;
 use crate::zig::version;
 
@@ -110,7 +111,7 @@ pub fn prepare(
                 .ok_or(Error::CannotInferCompileTarget)?;
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
-            let mut lead = rules::compile_lead(&target);
+            let mut lead = lead_args::compile_lead(&target);
             lead.extend(rustc_cpu::for_compile(&target, |name| {
                 std::env::var(name).ok()
             })?);

@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use crate::call::exec;
 use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
+use crate::call::rustc_cpu;
 use crate::call::settings::{self, Settings};
 use crate::cargo_setup::bindgen;
 use crate::cargo_setup::path_env;
@@ -16,7 +17,6 @@ use crate::cargo_setup::sccache_key;
 use crate::cargo_setup::vars;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::target::rustc_cpu;
 use crate::zig::glibc_list;
 
 /// ziglink's own flag, which cargo never sees.

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::call::exec;
 use crate::call::launch;
+use crate::call::lead_args;
 use crate::call::rules;
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
@@ -111,7 +112,7 @@ pub fn rustc_link_line(
 /// as each kind of Rust output in each profile (and again with C++, for `cxx`), each distinct
 /// translated line once.
 pub fn steps(target: &Target, cxx: bool, source: &Path, work: &Path) -> Result<Vec<Step>> {
-    let lead = rules::lead_args(&rules::target_lead(target));
+    let lead = lead_args::lead_args(&lead_args::target_lead(target));
     let object = work.join("warm.o");
     let mut compile = vec![OsString::from("cc")];
     compile.extend(lead.iter().cloned());

@@ -103,6 +103,52 @@ pub fn rustflags_from_env(triple: &str, var: impl Fn(&str) -> Option<String>) ->
         .unwrap_or_default()
 }
 
+/// gcc's aarch64 feature names that LLVM (and so zig) spells differently.
+const AARCH64_FEATURES: &[(&str, &str)] = &[
+    ("fp16", "fullfp16"),
+    ("simd", "neon"),
+    ("rng", "rand"),
+    ("memtag", "mte"),
+    ("fp", "fp_armv8"),
+    ("profile", "spe"),
+    ("pmuv3", "perfmon"),
+    ("jscvt", "jsconv"),
+    ("fcma", "complxnum"),
+    ("predres2", "specres2"),
+];
+
+/// `armv8.2-a+crypto+nofp16` (from -march) or `cortex-a72+crc` (from -mcpu) as zig's -mcpu.
+/// With `from_march`, crypto also needs the original spelling for the assembler, which
+/// otherwise refuses the crypto instructions.
+pub fn aarch64_mcpu_args(spec: &str, from_march: bool) -> Vec<Vec<u8>> {
+    let mut parts = spec.split('+');
+    let base = parts.next().unwrap_or_default();
+    let mut cpu = match base.strip_prefix("armv").and_then(|v| v.strip_suffix("-a")) {
+        Some(version) => format!("generic+v{}a", version.replace('.', "_")),
+        None => zig_name("aarch64", base),
+    };
+    let mut crypto = false;
+    for feature in parts.filter(|f| !f.is_empty()) {
+        let (sign, name) = match feature.strip_prefix("no") {
+            Some(name) => ('-', name),
+            None => ('+', feature),
+        };
+        crypto |= sign == '+' && name == "crypto";
+        let name = AARCH64_FEATURES
+            .iter()
+            .find(|(gcc, _)| *gcc == name)
+            .map_or(name, |(_, llvm)| llvm);
+        cpu.push(sign);
+        cpu.push_str(&name.replace('-', "_"));
+    }
+    let mut args = vec![format!("-mcpu={cpu}").into_bytes()];
+    if from_march && crypto {
+        args.push(b"-Xassembler".to_vec());
+        args.push(format!("-march={spec}").into_bytes());
+    }
+    args
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

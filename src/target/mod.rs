@@ -6,5 +6,4 @@
 pub mod cpu;
 pub mod glibc;
 pub mod host;
-pub mod rustc_cpu;
 pub mod triple;

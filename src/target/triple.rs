@@ -117,18 +117,6 @@ pub fn lookup(rust: &str) -> Option<&'static TargetSpec> {
     TARGETS.iter().find(|t| t.rust == rust)
 }
 
-/// The target ziglink itself was built for, used when no `--target` is given.
-pub fn host_triple() -> &'static str {
-    match std::env::consts::ARCH {
-        "aarch64" => "aarch64-unknown-linux-gnu",
-        "x86" => "i686-unknown-linux-gnu",
-        "powerpc64" => "powerpc64le-unknown-linux-gnu",
-        "s390x" => "s390x-unknown-linux-gnu",
-        "riscv64" => "riscv64gc-unknown-linux-gnu",
-        _ => "x86_64-unknown-linux-gnu",
-    }
-}
-
 /// A target resolved for one link: the spec and, for glibc targets, the floor to link against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
@@ -147,6 +135,7 @@ impl Target {
             None => (spec_text, None),
         };
         let spec = lookup(triple).ok_or_else(|| Error::UnsupportedTarget {
+            supported: supported_names().join(", "),
             given: spec_text.to_string(),
         })?;
         let suffix = match suffix {
@@ -181,6 +170,11 @@ impl Target {
         self.spec.zig.split('-').next().unwrap_or_default()
     }
 
+    /// musl targets have no glibc floor: musl is linked statically, and zig supplies it.
+    pub fn is_musl(&self) -> bool {
+        self.spec.zig.ends_with("-musl")
+    }
+
     /// The value for `zig cc -target`.
     pub fn zig_target(&self) -> String {
         match self.glibc {
@@ -196,7 +190,7 @@ mod tests {
 
     #[test]
     fn host_triple_is_supported() {
-        assert!(lookup(host_triple()).is_some());
+        assert!(lookup(crate::target::host::triple()).is_some());
     }
 
     #[test]

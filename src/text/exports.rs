@@ -1,7 +1,8 @@
 //! Variables written for a shell to evaluate (`eval "$(ziglink env)"`), or as JSON for
 //! programs: one pure function per format.
 
-use crate::text::json;
+use serde_json::Value;
+
 use crate::text::shell;
 
 /// One thing to export.
@@ -30,17 +31,17 @@ pub enum Shell {
 pub fn render(exports: &[Export], shell: Shell, current_path: &str) -> String {
     if shell == Shell::Json {
         let members = exports.iter().map(|export| match export {
-            Export::Set { name, value } => (name.as_str(), json::string(value)),
+            Export::Set { name, value } => (name.clone(), Value::from(value.as_str())),
             Export::PrependPath(dir) => {
                 let value = if current_path.is_empty() {
                     dir.clone()
                 } else {
                     format!("{dir}{}{current_path}", path_separator())
                 };
-                ("PATH", json::string(&value))
+                ("PATH".to_string(), Value::from(value))
             }
         });
-        return json::object(members) + "\n";
+        return format!("{:#}\n", Value::Object(members.collect()));
     }
     let mut out = String::new();
     for export in exports {

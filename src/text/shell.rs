@@ -5,15 +5,7 @@ use std::borrow::Cow;
 
 /// `word` as one shell word: unchanged when that is safe, otherwise in single quotes.
 pub fn quote(word: &str) -> Cow<'_, str> {
-    let plain = !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,+:@%".contains(&b));
-    if plain {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
-    }
+    shell_escape::unix::escape(Cow::Borrowed(word))
 }
 
 /// The words joined into one line a shell splits back into the same words.

@@ -18,6 +18,8 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::error::Error;
+
 /// What `lstat` says about one folder, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Facts {
@@ -82,6 +84,16 @@ impl Problem {
     /// Someone else could change the folder, as opposed to its just not being there to use.
     pub fn is_threat(&self) -> bool {
         !matches!(self, Problem::Unusable { .. })
+    }
+}
+
+/// The error for a folder at `path`, meant for `place`, that ziglink refuses.
+pub fn refused(place: Place, path: PathBuf, problem: Problem) -> Error {
+    Error::PrivateFolder {
+        place: place.lead(),
+        path,
+        threat: problem.is_threat(),
+        problem: problem.to_string(),
     }
 }
 

@@ -93,7 +93,9 @@ pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result
             output: output.to_path_buf(),
             floor: floor.to_string(),
             target,
-            violation: Box::new(violation),
+            symbols: describe_symbols(&violation),
+            library: violation.library,
+            version: violation.version,
         }),
     }
 }

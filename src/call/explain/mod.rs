@@ -7,7 +7,8 @@ pub mod linker_options;
 
 use std::io::Write;
 
-use crate::call::rules::{Added, Change};
+use crate::call::lead_args::Added;
+use crate::call::rules::Change;
 use crate::call::settings::ExplainTo;
 use crate::target::triple::Target;
 
@@ -115,7 +116,7 @@ mod tests {
     #[test]
     fn renders_each_change_with_its_rule_and_reason() {
         let target = Target::resolve("x86_64-unknown-linux-gnu", None).unwrap();
-        let lead = crate::call::rules::target_lead(&target);
+        let lead = crate::call::lead_args::target_lead(&target);
         let args: Vec<OsString> = ["-fuse-ld=lld", "-lgcc_s", "a.o", "-Wl,--icf=all"]
             .iter()
             .map(OsString::from)

@@ -16,6 +16,8 @@
 
 use std::ffi::OsString;
 
+use crate::text::toml;
+
 pub const ENCODED_RUSTFLAGS: &str = "CARGO_ENCODED_RUSTFLAGS";
 const RUSTFLAGS: &str = "RUSTFLAGS";
 /// cargo's separator in `CARGO_ENCODED_RUSTFLAGS`.
@@ -57,15 +59,11 @@ fn join_encoded(flags: &[OsString]) -> OsString {
     out
 }
 
-/// `build.rustflags=["...", ...]`, a TOML array of basic strings. A flag that is not UTF-8
-/// cannot be written in TOML and is left out.
+/// `build.rustflags=["...", ...]`, a TOML array of strings. A flag that is not UTF-8 cannot be
+/// written in TOML and is left out.
 fn config_value(flags: &[OsString]) -> String {
-    let items: Vec<String> = flags
-        .iter()
-        .filter_map(|f| f.to_str())
-        .map(crate::commands::config::snippet::toml_string)
-        .collect();
-    format!("build.rustflags=[{}]", items.join(", "))
+    let items = flags.iter().filter_map(|f| f.to_str());
+    format!("build.rustflags={}", toml::string_array(items))
 }
 
 #[cfg(test)]
@@ -124,9 +122,19 @@ mod tests {
     #[test]
     fn config_values_are_toml_strings() {
         let flags = os(&[r#"--remap-path-prefix=C:\a "b"=."#, "x\ty"]);
+        let value = config_value(&flags);
+        let array = value.strip_prefix("build.rustflags=").unwrap();
+        let doc: toml_edit::DocumentMut = format!("v = {array}").parse().unwrap();
+        let read: Vec<&str> = doc["v"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(
-            config_value(&flags),
-            r#"build.rustflags=["--remap-path-prefix=C:\\a \"b\"=.", "x\u0009y"]"#
+            read,
+            [r#"--remap-path-prefix=C:\a "b"=."#, "x\ty"],
+            "{value}"
         );
         assert_eq!(config_value(&[]), "build.rustflags=[]");
     }

@@ -65,9 +65,9 @@ fn maturin(doc: &mut DocumentMut, settings: &[Setting]) -> Result<(), String> {
         let found = config.iter().position(same);
         match found {
             Some(at) => {
-                config.replace(at, literal(&flag));
+                config.replace(at, Value::from(flag.as_str()));
             }
-            None => config.push_formatted(literal(&flag)),
+            None => config.push_formatted(Value::from(flag.as_str())),
         }
     }
     if config.len() > 1 {
@@ -94,17 +94,6 @@ fn names_ziglink(requirement: &str) -> bool {
 /// The key of a `--config` entry: `env.CC_x` of `env.CC_x="ziglink-cc"`.
 fn cargo_key(flag: &str) -> &str {
     flag.split('=').next().unwrap_or(flag).trim()
-}
-
-/// A TOML literal string, so the double quotes of the cargo value stay readable; a basic
-/// string when the text holds a single quote.
-fn literal(text: &str) -> Value {
-    let repr = if text.contains('\'') || text.contains('\n') {
-        crate::commands::config::snippet::toml_string(text)
-    } else {
-        format!("'{text}'")
-    };
-    repr.parse::<Value>().unwrap_or_else(|_| Value::from(text))
 }
 
 /// The table `key` in `parent`, made when missing; `implicit` for one that only holds tables

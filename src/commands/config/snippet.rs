@@ -4,6 +4,7 @@
 use crate::cargo_setup::sccache_key;
 use crate::cargo_setup::vars::{self, LINKER};
 use crate::target::triple::Target;
+use crate::text::toml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -33,8 +34,10 @@ impl Setting {
     /// The setting as `cargo --config` takes it: `target.<triple>.linker="ziglink"`.
     pub fn as_cargo_flag(&self) -> String {
         match self {
-            Setting::Linker { triple } => format!("target.{triple}.linker={}", toml_string(LINKER)),
-            Setting::Env { name, value } => format!("env.{name}={}", toml_string(value)),
+            Setting::Linker { triple } => {
+                format!("target.{triple}.linker={}", toml::string(LINKER))
+            }
+            Setting::Env { name, value } => format!("env.{name}={}", toml::string(value)),
         }
     }
 }
@@ -65,14 +68,14 @@ fn cargo_toml(targets: &[Target]) -> String {
         match setting {
             Setting::Linker { triple } => out.push_str(&format!(
                 "[target.{triple}]\nlinker = {}\n\n",
-                toml_string(LINKER)
+                toml::string(LINKER)
             )),
             Setting::Env { name, value } => {
                 if name == sccache_key::BUSTER {
                     env.push_str(BUSTER_COMMENT);
                     env.push('\n');
                 }
-                env.push_str(&format!("{name} = {}\n", toml_string(&value)));
+                env.push_str(&format!("{name} = {}\n", toml::string(&value)));
             }
         }
     }
@@ -97,26 +100,12 @@ fn maturin_toml(targets: &[Target]) -> String {
          [tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
     );
     for setting in settings(targets) {
-        // A literal string, so the double quotes cargo's value needs stay as they are.
-        out.push_str(&format!("    '{}',\n", setting.as_cargo_flag()));
+        out.push_str(&format!(
+            "    {},\n",
+            toml::string(&setting.as_cargo_flag())
+        ));
     }
     out.push_str("]\n");
-    out
-}
-
-/// A TOML basic string: quotes, backslashes and control characters escaped.
-pub fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::facts::Facts;
 use crate::call::settings::Settings;
 use crate::target::triple::{Target, TARGETS};
-use crate::text::json;
+use serde_json::{json, Value};
 
 /// The zig minor version ziglink's rules and tests are made for (`ziglang>=0.17.1,<0.18`).
 const TESTED_ZIG: &str = "0.17.";
@@ -275,75 +275,56 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
 }
 
 pub fn json(facts: &Facts, findings: &[Finding]) -> String {
-    let path = |p: Option<&Path>| json::opt_string(p.map(|p| p.to_string_lossy()).as_deref());
-    let (zig_path, found_by, zig_version, zig_error) = match &facts.zig {
-        Ok(z) => (
-            path(Some(&z.path)),
-            json::string(&z.found_by),
-            json::opt_string(z.version.as_deref().ok()),
-            json::opt_string(z.version.as_ref().err().map(String::as_str)),
-        ),
-        Err(e) => ("null".into(), "null".into(), "null".into(), json::string(e)),
+    let path = |p: Option<&Path>| p.map(|p| p.to_string_lossy().into_owned());
+    let zig = match &facts.zig {
+        Ok(z) => json!({
+            "path": path(Some(&z.path)),
+            "found_by": z.found_by,
+            "version": z.version.as_deref().ok(),
+            "error": z.version.as_ref().err(),
+        }),
+        Err(e) => json!({ "path": null, "found_by": null, "version": null, "error": e }),
     };
     let rustc = match &facts.rustc {
-        Ok(r) => json::object([
-            ("version", json::string(&r.version)),
-            ("sysroot", path(Some(&r.sysroot))),
-        ]),
-        Err(e) => json::object([("error", json::string(e))]),
+        Ok(r) => json!({ "version": r.version, "sysroot": path(Some(&r.sysroot)) }),
+        Err(e) => json!({ "error": e }),
     };
-    let targets = rows(facts).into_iter().map(|row| {
-        json::object([
-            ("rust", json::string(row.rust)),
-            ("zig", json::string(&row.zig)),
-            ("ready", (row.status == "ready").to_string()),
-            ("status", json::string(&row.status)),
-        ])
-    });
-    let problems = findings.iter().map(|f| {
-        json::object([
-            ("severity", json::string(f.severity.label())),
-            ("problem", json::string(&f.problem)),
-            ("fix", json::string(&f.fix)),
-        ])
-    });
+    let targets: Vec<Value> = rows(facts)
+        .into_iter()
+        .map(|row| {
+            json!({
+                "rust": row.rust,
+                "zig": row.zig,
+                "ready": row.status == "ready",
+                "status": row.status,
+            })
+        })
+        .collect();
+    let problems: Vec<Value> = findings
+        .iter()
+        .map(|f| json!({ "severity": f.severity.label(), "problem": f.problem, "fix": f.fix }))
+        .collect();
     let ok = !findings.iter().any(|f| f.severity == Severity::Error);
-    json::object([
-        ("ok", ok.to_string()),
-        (
-            "ziglink",
-            json::object([
-                ("version", json::string(facts.version)),
-                ("path", path(facts.exe.as_deref())),
-                ("on_path", path(facts.on_path.as_deref())),
-            ]),
-        ),
-        (
-            "zig",
-            json::object([
-                ("path", zig_path),
-                ("found_by", found_by),
-                ("version", zig_version),
-                ("error", zig_error),
-            ]),
-        ),
-        (
-            "cache",
-            json::object([
-                ("path", path(facts.cache.path.as_deref())),
-                ("chosen_by", json::string(facts.cache.chosen_by)),
-                ("writable", facts.cache.writable.to_string()),
-                (
-                    "private",
-                    (facts.cache.not_private.is_none() && facts.cache.own_not_private.is_none())
-                        .to_string(),
-                ),
-            ]),
-        ),
-        ("rustc", rustc),
-        ("targets", json::array(targets)),
-        ("problems", json::array(problems)),
-    ]) + "\n"
+    let private = facts.cache.not_private.is_none() && facts.cache.own_not_private.is_none();
+    let doc = json!({
+        "ok": ok,
+        "ziglink": {
+            "version": facts.version,
+            "path": path(facts.exe.as_deref()),
+            "on_path": path(facts.on_path.as_deref()),
+        },
+        "zig": zig,
+        "cache": {
+            "path": path(facts.cache.path.as_deref()),
+            "chosen_by": facts.cache.chosen_by,
+            "writable": facts.cache.writable,
+            "private": private,
+        },
+        "rustc": rustc,
+        "targets": targets,
+        "problems": problems,
+    });
+    format!("{doc:#}\n")
 }
 
 #[cfg(test)]

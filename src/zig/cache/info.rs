@@ -6,7 +6,8 @@ use std::path::Path;
 use super::human_bytes;
 use super::kinds::Kind;
 use super::scan::{Scan, Usage};
-use crate::text::json;
+use serde_json::{json, Value};
+
 use crate::zig::cache::location::Location;
 
 /// Entries and disk use per kind.
@@ -85,23 +86,26 @@ pub fn text(root: &Path, location: &Location, exists: bool, summary: &Summary) -
 }
 
 pub fn json(root: &Path, location: &Location, exists: bool, summary: &Summary) -> String {
-    let kinds = summary.kinds.iter().map(|(kind, (entries, usage))| {
-        json::object([
-            ("kind", json::string(kind.id())),
-            ("description", json::string(kind.describe())),
-            ("bytes", usage.bytes.to_string()),
-            ("entries", entries.to_string()),
-        ])
+    let kinds: Vec<Value> = summary
+        .kinds
+        .iter()
+        .map(|(kind, (entries, usage))| {
+            json!({
+                "kind": kind.id(),
+                "description": kind.describe(),
+                "bytes": usage.bytes,
+                "entries": entries,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "path": root.to_string_lossy(),
+        "chosen_by": location.chosen_by(),
+        "exists": exists,
+        "total_bytes": summary.total_bytes(),
+        "kinds": kinds,
     });
-    let mut doc = json::object([
-        ("path", json::string(&root.to_string_lossy())),
-        ("chosen_by", json::string(location.chosen_by())),
-        ("exists", exists.to_string()),
-        ("total_bytes", summary.total_bytes().to_string()),
-        ("kinds", json::array(kinds)),
-    ]);
-    doc.push('\n');
-    doc
+    format!("{doc:#}\n")
 }
 
 #[cfg(test)]

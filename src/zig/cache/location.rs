@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::zig::private_dir;
 
 pub const ZIG_CACHE_VAR: &str = "ZIG_GLOBAL_CACHE_DIR";
@@ -69,15 +69,9 @@ impl Location {
     /// another fixed name could be made first just as well. Refusing says that someone did.
     pub fn for_zig(&self) -> Result<Option<PathBuf>> {
         match self {
-            Location::Fallback(dir) => {
-                private_dir::ensure(dir)
-                    .map(Some)
-                    .map_err(|problem| Error::PrivateFolder {
-                        place: private_dir::Place::Fallback,
-                        path: dir.clone(),
-                        problem,
-                    })
-            }
+            Location::Fallback(dir) => private_dir::ensure(dir).map(Some).map_err(|problem| {
+                private_dir::refused(private_dir::Place::Fallback, dir.clone(), problem)
+            }),
             _ => Ok(None),
         }
     }

@@ -69,11 +69,8 @@ pub fn own_dir(root: &Path) -> Result<PathBuf> {
     let dir = root.join(ZIGLINK_DIR);
     // zig makes its cache folder with its parents; a missing one is not a problem of ours.
     let _ = std::fs::create_dir_all(root);
-    private_dir::ensure(&dir).map_err(|problem| Error::PrivateFolder {
-        place: private_dir::Place::Own,
-        path: dir,
-        problem,
-    })
+    private_dir::ensure(&dir)
+        .map_err(|problem| private_dir::refused(private_dir::Place::Own, dir.clone(), problem))
 }
 
 /// `bytes` in binary units with one decimal: `5.0 KiB`, `179.3 MiB`.

@@ -6,9 +6,10 @@
 
 use std::ffi::OsString;
 
-use crate::call::rules::{self, Added};
+use crate::call::lead_args::Added;
 use crate::error::{Error, Result};
 use crate::target::cpu;
+use crate::target::host;
 use crate::target::triple::Target;
 
 /// Refuses `target-cpu=native` in the rustflags cargo takes from the environment for `target`.
@@ -40,7 +41,7 @@ pub fn for_compile(target: &Target, var: impl Fn(&str) -> Option<String>) -> Res
 }
 
 fn guard<'a>(target: &Target, cpu: Option<&'a str>) -> Result<Option<&'a str>> {
-    if cpu == Some("native") && rules::is_foreign_arch(target) {
+    if cpu == Some("native") && host::is_foreign(target) {
         return Err(Error::NativeCpu {
             target: target.spec.rust,
         });

@@ -1,0 +1,76 @@
+//! `ziglink cargo`: the variables it sets for each target, and what it refuses.
+
+use crate::util::{assert_one_line_error, recorded, stderr, ziglink, Faked};
+
+#[test]
+fn cargo_subcommand_sets_up_each_target_and_strips_the_suffix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ziglink(&[
+        "cargo",
+        "build",
+        "--release",
+        "--target",
+        "aarch64-unknown-linux-gnu.2.17",
+    ])
+    .faked(dir.path(), 5)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(
+        recorded(dir.path()),
+        [
+            "build",
+            "--release",
+            "--target",
+            "aarch64-unknown-linux-gnu",
+            "AR_aarch64_unknown_linux_gnu=ziglink-ar",
+            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=ziglink",
+            "CC_aarch64_unknown_linux_gnu=ziglink-cc",
+            "CXX_aarch64_unknown_linux_gnu=ziglink-cxx",
+            "RANLIB_aarch64_unknown_linux_gnu=ziglink-ranlib",
+            "SCCACHE_C_CUSTOM_CACHE_BUSTER=ziglink:aarch64-unknown-linux-gnu.2.17",
+            "ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU=2.17",
+        ]
+    );
+}
+
+#[test]
+fn cargo_subcommand_tells_sccache_what_compiles_take_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = ziglink(&[
+        "cargo",
+        "--reproducible",
+        "build",
+        "--target",
+        "x86_64-unknown-linux-gnu.2.28",
+    ])
+    .faked(dir.path(), 0)
+    .env("FAKE_WORKSPACE", "/src/ws")
+    .env("RUSTFLAGS", "-C target-cpu=x86-64-v3")
+    .env("SCCACHE_C_CUSTOM_CACHE_BUSTER", "team-a")
+    .status()
+    .unwrap();
+    assert!(status.success());
+    let log = recorded(dir.path());
+    let buster = log.iter().find(|l| l.starts_with("SCCACHE_"));
+    assert_eq!(
+        buster.map(String::as_str),
+        Some(
+            "SCCACHE_C_CUSTOM_CACHE_BUSTER=team-a ziglink:x86_64-unknown-linux-gnu.2.28 \
+             ziglink:x86_64-unknown-linux-gnu:cpu=x86-64-v3 ziglink:reproducible"
+        ),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn cargo_subcommand_refuses_unknown_targets_naming_the_supported_ones() {
+    let out = ziglink(&["cargo", "build", "--target", "aarch64-unknown-linux-gnux"])
+        .env("CARGO", "/bin/false")
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &out,
+        "unsupported target `aarch64-unknown-linux-gnux`; supported targets: x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu",
+    );
+}

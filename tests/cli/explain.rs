@@ -1,0 +1,71 @@
+//! `ziglink explain` and ZIGLINK_EXPLAIN: the rules applied to a line, and what zig rejected.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
+use crate::util::{assert_one_line_error, stderr, ziglink, Faked, RUSTLIB_X86_64};
+
+#[test]
+fn explain_prints_rules_and_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ziglink(&[
+        "explain",
+        "--",
+        "-m64",
+        "/t/main.o",
+        "-lgcc_s",
+        "-Wl,--icf=all",
+        RUSTLIB_X86_64,
+        "-o",
+        "/t/out",
+    ])
+    .faked(dir.path(), 0)
+    .output()
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        text.contains("replaced  -lgcc_s -> -lunwind\n            [gcc-s] "),
+        "{text}"
+    );
+    assert!(text.contains("unknown   linker option --icf=all"), "{text}");
+    assert!(text.contains("command: "), "{text}");
+    assert!(!dir.path().join("argv").exists(), "zig ran");
+
+    let refused = ziglink(&["explain", "--tool", "cc", "--", "-static", "-c", "x.c"])
+        .env("TARGET", "x86_64-unknown-linux-gnu")
+        .output()
+        .unwrap();
+    assert_one_line_error(&refused, "`-static` cannot be honoured");
+}
+
+#[test]
+fn explain_variable_explains_a_real_call_and_names_what_zig_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("zig");
+    fs::write(
+        &fake,
+        "#!/bin/sh\necho 'error: unsupported linker arg: --icf' >&2\nexit 1\n",
+    )
+    .unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    let out = ziglink(&["/t/main.o", "-Wl,--icf=all", RUSTLIB_X86_64, "-o", "/t/out"])
+        .env("ZIGLINK_ZIG", &fake)
+        .env("ZIGLINK_EXPLAIN", "1")
+        .output()
+        .unwrap();
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("ziglink explain: link for x86_64-unknown-linux-gnu"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: unsupported linker arg: --icf\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ziglink: zig rejected `--icf`, which no rule handles; add a row"),
+        "{text}"
+    );
+}

@@ -1,0 +1,68 @@
+//! What ziglink does to a link's output after zig has written it: the glibc check and
+//! -Wl,--strip-debug.
+
+use crate::util::{recorded, stderr, tool, ziglink, Faked, RUSTLIB_X86_64};
+
+#[test]
+fn an_output_ziglink_cannot_read_is_a_warning_not_a_failure() {
+    // The fake zig writes no output file: the link succeeded as far as zig says.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("never-written");
+    let out = ziglink(&["/t/main.o", RUSTLIB_X86_64, "-o", missing.to_str().unwrap()])
+        .faked(dir.path(), 0)
+        .output()
+        .unwrap();
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("ziglink: warning: cannot check the glibc versions"),
+        "{text}"
+    );
+    let off = ziglink(&["/t/main.o", RUSTLIB_X86_64, "-o", missing.to_str().unwrap()])
+        .faked(dir.path(), 0)
+        .env("ZIGLINK_GLIBC_CHECK", "0")
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&off), "zig says hello\n");
+}
+
+#[test]
+fn strip_debug_is_kept_from_zig_and_done_after_a_link_but_not_a_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("never-written");
+    let output = output.to_str().unwrap();
+    let link = ziglink(&[
+        "/t/main.o",
+        RUSTLIB_X86_64,
+        "-Wl,--strip-debug",
+        "-o",
+        output,
+    ])
+    .faked(dir.path(), 0)
+    .env("ZIGLINK_GLIBC_CHECK", "0")
+    .output()
+    .unwrap();
+    let text = stderr(&link);
+    assert_eq!(link.status.code(), Some(0), "{text}");
+    assert!(!recorded(dir.path())
+        .iter()
+        .any(|a| a == "-Wl,--strip-debug"));
+    // The fake zig wrote nothing to strip: the link stands, and the one line says why not.
+    let warning = "ziglink: warning: cannot remove the debug sections of";
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with(warning)).count(),
+        1,
+        "{text}"
+    );
+    assert!(text.ends_with("the file keeps them\n"), "{text}");
+
+    // A compile's -Wl, options do nothing, and its object is not touched.
+    let compile = tool("ziglink-cc")
+        .args(["-c", "x.c", "-Wl,-S", "-o", output])
+        .env("TARGET", "x86_64-unknown-linux-gnu")
+        .faked(dir.path(), 0)
+        .output()
+        .unwrap();
+    assert_eq!(compile.status.code(), Some(0), "{}", stderr(&compile));
+    assert!(!stderr(&compile).contains(warning), "{}", stderr(&compile));
+}
