@@ -1,7 +1,8 @@
 """ziglink's overhead, measured side by side with calling zig directly and with cargo-zigbuild
 (what `maturin --zig` runs), in one run on one machine.
 
-    python bench/bench.py --wheelhouse target/wheelhouse [--rounds N] [--builds N]
+    python -m bench.bench --wheelhouse target/wheelhouse [--rounds N] [--builds N]
+                          [--baseline-wheel OLD.whl]
 
 The wheelhouse must hold the ziglink wheel, ziglang and cargo-zigbuild (`nox -s bench` builds it).
 Three measurements, each after a warm-up, so zig's cache is hot and only the tools differ:
@@ -16,6 +17,10 @@ between the caller and zig, which no wrapper can go below;
 3. a whole `cargo build --release` of a crate with C, C++ and CMake code, from a clean target
    folder: `ziglink cargo build` against `cargo zigbuild`.
 
+With --baseline-wheel (a ziglink wheel built from an older commit, installed in a venv of its
+own), 1 and 2 also run that wheel's tool, and the report sets the two wheels' `ziglink` binaries
+side by side: size in bytes, and start-up time (`ziglink --version`), each as new / baseline.
+
 Variants run interleaved in a new random order each round, and the table gives medians, so a
 noisy neighbour slows every variant alike rather than one. It prints ratios, never asserts.
 """
@@ -23,8 +28,8 @@ noisy neighbour slows every variant alike rather than one. It prints ratios, nev
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
-import os
 import random
 import shlex
 import shutil
@@ -34,7 +39,18 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.harness import (
+    FIXTURES,
+    ROOT,
+    clean_environ,
+    copy_tree,
+    record_link,
+    run,
+    timed,
+    venv_with,
+    with_path,
+)
+
 TRIPLE = "x86_64-unknown-linux-gnu"
 SPEC = f"{TRIPLE}.2.17"
 DIRECT = "zig cc (direct)"
@@ -48,45 +64,38 @@ HELLO_C = "int add(int a, int b) { return a + b; }\n"
 EXEC_SHIM_C = """#include <unistd.h>
 int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }
 """
-# Saves rustc's link line, then links with ziglink as cargo asked.
-RECORDER = """#!/bin/sh
-printf '%s\\0' "$@" > "$BENCH_LINK_ARGS"
-exec ziglink "$@"
-"""
 
 
-def run(cmd, *, env, cwd=None, capture=False) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [str(c) for c in cmd], env=env, cwd=cwd, text=True, capture_output=True, check=False
-    )
-    if proc.returncode != 0:
-        sys.exit(
-            f"bench: {shlex.join(map(str, cmd))} exited {proc.returncode}\n{proc.stderr[-4000:]}"
-        )
-    return proc
+def baseline(tool: str) -> str:
+    """The name of the baseline wheel's variant of `tool`."""
+    return f"{tool} (baseline)"
 
 
 class Bench:
-    def __init__(self, work: Path, wheelhouse: Path) -> None:
+    def __init__(self, work: Path, wheelhouse: Path, baseline_wheel: Path | None) -> None:
         self.work = work
-        venv = work / "venv"
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("ZIGLINK_", "VIRTUAL"))}
+        base = clean_environ()
         # A fresh uv cache: one from an earlier run could serve an older wheel of the same name.
         base["UV_CACHE_DIR"] = str(work / "uv-cache")
-        run(["uv", "venv", "--quiet", venv], env=base)
-        run(["uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-             "--no-index", "--find-links", wheelhouse, "ziglink", "cargo-zigbuild"],
-            env=base)  # fmt: skip
-        self.bin = venv / "bin"
+        self.bin = venv_with(
+            work / "venv", base, "ziglink", "cargo-zigbuild", wheelhouse=wheelhouse
+        )
+        self.baseline_bin = None
+        if baseline_wheel is not None:
+            # And a cache of its own for the baseline, which has the same file name whenever the
+            # version did not change between the two commits.
+            env = {**base, "UV_CACHE_DIR": str(work / "uv-cache-baseline")}
+            self.baseline_bin = venv_with(
+                work / "venv-baseline", env, str(baseline_wheel), wheelhouse=wheelhouse
+            )
         self.env = {
-            **base,
-            "PATH": f"{self.bin}{os.pathsep}{base['PATH']}",
+            **with_path(base, self.bin),
             "ZIG_GLOBAL_CACHE_DIR": str(work / "zig-cache"),
             # cargo-zigbuild keeps its wrapper scripts in the user cache: keep them in here.
             "XDG_CACHE_HOME": str(work / "cache"),
         }
         for name in ("hello-bin", "hello-c"):
-            shutil.copytree(ROOT / "tests" / "fixtures" / name, work / name)
+            copy_tree(FIXTURES / name, work / name)
         self.shim = self.exec_shim()
         self.wrapper = self.zigbuild_wrapper()
 
@@ -118,41 +127,35 @@ class Bench:
         return scripts[0]
 
     def captured_link(self) -> list[str]:
-        """rustc's link line for the hello-bin fixture. -C save-temps keeps every file it names
-        (rustc's temp folder and the object files), so it can be replayed."""
-        crate = self.work / "hello-bin"
-        recorder = self.work / "record-link"
-        recorder.write_text(RECORDER)
-        recorder.chmod(0o755)
-        args_file = self.work / "link-args"
-        env = {
-            **self.env,
-            "CARGO_TARGET_DIR": str(self.work / "t-capture"),
-            f"CARGO_TARGET_{TRIPLE.upper().replace('-', '_')}_LINKER": str(recorder),
-            "RUSTFLAGS": "-C save-temps",
-            "BENCH_LINK_ARGS": str(args_file),
-            "TMPDIR": str(self.work / "tmp"),
-        }
-        (self.work / "tmp").mkdir()
-        run(["cargo", "build", "--locked", "--release", "--target", TRIPLE], env=env, cwd=crate)
-        return args_file.read_bytes().decode().split("\0")[:-1]
+        """rustc's link line for a release build of the hello-bin fixture."""
+        env = {**self.env, "CARGO_TARGET_DIR": str(self.work / "t-capture")}
+        return record_link(self.work / "hello-bin", env, self.work, TRIPLE, "--release")
+
+
+def call(name: str, cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    """Seconds one call of the variant `name` took. It runs subprocess itself rather than through
+    the harness, so that the time is the call's alone (no output decoded as text, for one)."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"bench: {name} failed:\n{proc.stderr.decode()[-4000:]}")
+    return elapsed
 
 
 def measure(variants: dict[str, list[str]], *, env, cwd, rounds: int) -> dict[str, float]:
-    """Median wall time of each variant, run interleaved in a random order each round."""
+    """Median wall time of each variant, run interleaved in a random order each round.
+
+    Each runs once untimed first, so that none is timed while zig fills its cache for it: the
+    baseline's tool, for one, runs a zig of another install, which zig may cache apart."""
+    for name, cmd in variants.items():
+        call(name, cmd, env, cwd)
     times: dict[str, list[float]] = {name: [] for name in variants}
     names = list(variants)
     for _ in range(rounds):
         random.shuffle(names)
         for name in names:
-            start = time.perf_counter()
-            proc = subprocess.run(
-                variants[name], env=env, cwd=cwd, capture_output=True, check=False
-            )
-            elapsed = time.perf_counter() - start
-            if proc.returncode != 0:
-                sys.exit(f"bench: {name} failed:\n{proc.stderr.decode()[-4000:]}")
-            times[name].append(elapsed)
+            times[name].append(call(name, variants[name], env, cwd))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -160,26 +163,46 @@ def per_call(
     bench: Bench, what: str, tool: str, args: list[str], env: dict[str, str], rounds: int
 ) -> dict[str, float]:
     """One call of `tool` with `args`, against the zig command it runs (directly and through the
-    exec-only shim) and against cargo-zigbuild's wrapper given the same arguments."""
+    exec-only shim), the baseline wheel's `tool` if there is one, and cargo-zigbuild's wrapper
+    given the same arguments."""
     ours = [str(bench.bin / tool), *args]
     direct = bench.zig_line(ours, env, bench.work)
-    variants = {
-        DIRECT: direct,
-        SHIM: [bench.shim, *direct],
-        tool: ours,
-        WRAPPER: [str(bench.wrapper), *args],
-    }
+    variants = {DIRECT: direct, SHIM: [bench.shim, *direct], tool: ours}
+    if bench.baseline_bin is not None:
+        variants[baseline(tool)] = [str(bench.baseline_bin / tool), *args]
+    variants[WRAPPER] = [str(bench.wrapper), *args]
     medians = measure(variants, env=env, cwd=bench.work, rounds=rounds)
     report(f"{what}, median of {rounds}:", medians, DIRECT)
     return medians
 
 
-def report(title: str, medians: dict[str, float], baseline: str) -> None:
+def report(title: str, medians: dict[str, float], reference: str) -> None:
     print(f"\n{title}")
     width = max(map(len, medians))
     for name, median in medians.items():
-        ratio = median / medians[baseline]
+        ratio = median / medians[reference]
         print(f"  {name:{width}}  {median * 1000:9.1f} ms  {ratio:5.2f}x")
+
+
+def compare_wheels(bench: Bench, rounds: int) -> None:
+    """The two wheels' `ziglink` binaries: their sizes, and their start-up times, run
+    interleaved."""
+    new, old = bench.bin / "ziglink", bench.baseline_bin / "ziglink"
+    variants = {"new": [str(new), "--version"], "baseline": [str(old), "--version"]}
+    startup = measure(variants, env=bench.env, cwd=bench.work, rounds=rounds)
+    print(f"\nziglink binary, new wheel against baseline (start-up: `ziglink --version`, "
+          f"median of {rounds}):")  # fmt: skip
+    print(f"  {'':10}{'new':>14}{'baseline':>14}{'new/baseline':>14}")
+    sizes = new.stat().st_size, old.stat().st_size
+    wheel_row("size", *(f"{n} B" for n in sizes), sizes[0] / sizes[1])
+    times = startup["new"], startup["baseline"]
+    wheel_row("start-up", *(f"{t * 1000:.2f} ms" for t in times), times[0] / times[1])
+    if filecmp.cmp(new, old, shallow=False):
+        print("  (the two binaries are the same bytes)")
+
+
+def wheel_row(what: str, new: str, old: str, ratio: float) -> None:
+    print(f"  {what:10}{new:>14}{old:>14}{ratio:>13.3f}x")
 
 
 def main() -> int:
@@ -188,11 +211,20 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=40, help="rounds per call (default 40)")
     parser.add_argument("--builds", type=int, default=3, help="whole builds per tool (default 3)")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
+    parser.add_argument(
+        "--baseline-wheel",
+        type=Path,
+        metavar="PATH",
+        help="a ziglink wheel built from an older commit, to time beside this one",
+    )
     args = parser.parse_args()
+    if args.baseline_wheel is not None and not args.baseline_wheel.is_file():
+        parser.error(f"--baseline-wheel: {args.baseline_wheel} is not a file")
+    baseline_wheel = args.baseline_wheel and args.baseline_wheel.resolve()
 
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    bench = Bench(args.work, args.wheelhouse.resolve())
+    bench = Bench(args.work, args.wheelhouse.resolve(), baseline_wheel)
     env = bench.env
 
     # 1. A tiny C compile; 2. linking a Rust hello-world from rustc's own link line.
@@ -202,6 +234,8 @@ def main() -> int:
         bench, "C compile", "ziglink-cc", ["-c", "hello.c", "-o", "hello.o"], cc_env, args.rounds
     )
     link_medians = per_call(bench, "Rust link", "ziglink", bench.captured_link(), env, args.rounds)
+    if bench.baseline_bin is not None:
+        compare_wheels(bench, args.rounds)
 
     # 3. Whole builds from a clean target folder (zig's cache stays warm).
     crate = args.work / "hello-c"
@@ -220,9 +254,7 @@ def main() -> int:
     for _ in range(args.builds):
         for name in random.sample(list(build_variants), len(build_variants)):
             shutil.rmtree(targets[name])
-            start = time.perf_counter()
-            run(build_variants[name], env=build_envs[name], cwd=crate)
-            build_times[name].append(time.perf_counter() - start)
+            build_times[name].append(timed(build_variants[name], env=build_envs[name], cwd=crate))
     build_medians = {name: statistics.median(t) for name, t in build_times.items()}
     report(f"cargo build --release of hello-c, median of {args.builds}:", build_medians,
            "cargo zigbuild")  # fmt: skip
@@ -238,6 +270,8 @@ def main() -> int:
         print(f"  {what}: ziglink costs {above:+.2f} ms over the exec-only C shim")
         print(f"  {what}: cargo-zigbuild / ziglink = "
               f"{medians[WRAPPER] / medians[name]:.2f}x")  # fmt: skip
+        if baseline(name) in medians:
+            print(f"  {what}: new / baseline = {medians[name] / medians[baseline(name)]:.3f}x")
     whole = build_medians["ziglink cargo build"] / build_medians["cargo zigbuild"]
     verdict = "met" if whole <= BUILD_LIMIT else "NOT met"
     print(f"  whole build: ziglink cargo / cargo zigbuild = {whole:.3f}x "

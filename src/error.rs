@@ -33,19 +33,16 @@ pub enum Error {
          libraries built for glibc {floor}, raise the floor, or set ZIGLINK_GLIBC_CHECK=0 to \
          skip this check",
         output.display(),
-        symbols,
-        library,
-        version,
+        needs.symbols,
+        needs.library,
+        needs.version,
         if *removed { " (the file was removed)" } else { "" }
     )]
     GlibcAboveFloor {
         output: PathBuf,
         floor: String,
         target: &'static str,
-        /// The symbols that need `version`, already described (`glibc_check::describe_symbols`).
-        symbols: String,
-        library: String,
-        version: String,
+        needs: Box<Needs>,
         removed: bool,
     },
 
@@ -213,3 +210,12 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a linked file needs above its glibc floor, rendered for [`Error::GlibcAboveFloor`].
+#[derive(Debug)]
+pub struct Needs {
+    /// The symbols that need `version`, described (`glibc_check::describe_symbols`).
+    pub symbols: String,
+    pub library: String,
+    pub version: String,
+}

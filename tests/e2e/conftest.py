@@ -1,34 +1,17 @@
-"""Shared set-up for the end-to-end tests: a wheelhouse with the locally built ziglink wheel, and
-build environments isolated from the user's home, cache and temp folders."""
+"""pytest's side of the end-to-end tests: a wheelhouse with the locally built ziglink wheel, a
+venv with ziglink, and per test a build environment isolated from the user's home, cache and
+temp folders (tests.harness.Sandbox); plus the helpers only these tests use."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from wheelhouse import build_wheelhouse
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "pyo3-hello"
-FIXTURES = ROOT / "tests" / "fixtures"
-
-
-def run(cmd: list[str | Path], *, env: dict[str, str], cwd: Path | None = None, check=True):
-    """Runs a command, and on failure shows its output in the assertion message."""
-    proc = subprocess.run(
-        [str(c) for c in cmd], env=env, cwd=cwd, capture_output=True, text=True, check=False
-    )
-    if check and proc.returncode != 0:
-        pytest.fail(
-            f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
-            f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}"
-        )
-    return proc
+from tests.harness import FIXTURES, Sandbox, clean_environ, copy_tree, run, venv_with, with_path
+from tests.harness.wheelhouse import build_wheelhouse
 
 
 @pytest.fixture(scope="session")
@@ -41,22 +24,6 @@ def wheelhouse(tmp_path_factory) -> Path:
     if given:
         return Path(given)
     return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
-
-
-@dataclass
-class Sandbox:
-    """Folders standing in for a user's home, cache and temp dirs, and the env that uses them."""
-
-    root: Path
-    env: dict[str, str]
-
-    @property
-    def home(self) -> Path:
-        return self.root / "home"
-
-    @property
-    def tmp(self) -> Path:
-        return self.root / "tmp"
 
 
 def shared_caches(tmp_path_factory) -> dict[str, str]:
@@ -73,31 +40,7 @@ def shared_caches(tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture
 def sandbox(tmp_path, tmp_path_factory) -> Sandbox:
-    root = tmp_path / "sandbox"
-    env = dict(os.environ)
-    # Cargo and rustup keep their real homes: the crate registry and toolchain are not ours.
-    env.setdefault("CARGO_HOME", str(Path.home() / ".cargo"))
-    env.setdefault("RUSTUP_HOME", str(Path.home() / ".rustup"))
-    for var in ("ZIGLINK_ZIG", "ZIGLINK_TARGET", "ZIGLINK_GLIBC", "VIRTUAL_ENV", "CONDA_PREFIX"):
-        env.pop(var, None)
-    env.update(
-        HOME=str(root / "home"),
-        XDG_CACHE_HOME=str(root / "home" / ".cache"),
-        TMPDIR=str(root / "tmp"),
-        # The caches live outside this HOME: they are uv's, pip's and zig's, not ziglink's.
-        **shared_caches(tmp_path_factory),
-        UV_PYTHON=sys.executable,
-        UV_NO_PROGRESS="1",
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-    )
-    for d in (root / "home", root / "tmp"):
-        d.mkdir(parents=True)
-    return Sandbox(root=root, env=env)
-
-
-def file_tree(top: Path) -> set[str]:
-    """Every path under `top`, relative to it."""
-    return {str(p.relative_to(top)) for p in top.rglob("*")}
+    return Sandbox(tmp_path / "sandbox", shared_caches(tmp_path_factory))
 
 
 def max_glibc(binary: Path) -> tuple[int, int]:
@@ -114,21 +57,11 @@ def max_glibc(binary: Path) -> tuple[int, int]:
     return max(versions)
 
 
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("target", "dist", "out"))
-    return dst
-
-
 def install_ziglink(venv: Path, wheelhouse: Path, tmp_path_factory) -> Path:
     """Creates `venv` with ziglink (and, through its dependency, ziglang) installed from the
     wheelhouse, and returns its scripts folder."""
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    env.update(shared_caches(tmp_path_factory))
-    run(["uv", "venv", "--quiet", "--allow-existing", venv], env=env)
-    python = venv / "bin" / "python"
-    source = ["--no-index", "--find-links", str(wheelhouse)]
-    run(["uv", "pip", "install", "--quiet", "--python", python, *source, "ziglink"], env=env)
-    return venv / "bin"
+    env = {**clean_environ(), **shared_caches(tmp_path_factory)}
+    return venv_with(venv, env, "ziglink", wheelhouse=wheelhouse)
 
 
 @pytest.fixture(scope="session")
@@ -140,8 +73,7 @@ def installed(wheelhouse, tmp_path_factory) -> Path:
 @pytest.fixture
 def cargo_env(sandbox, installed) -> dict[str, str]:
     """Cargo names the linker by its bare name, as users do; PATH puts the venv's copy first."""
-    env = dict(sandbox.env)
-    env["PATH"] = f"{installed}{os.pathsep}{env['PATH']}"
+    env = with_path(sandbox.env, installed)
     env["CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"] = "ziglink"
     return env
 

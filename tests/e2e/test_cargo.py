@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import cargo_build, max_glibc, run
+from conftest import cargo_build, max_glibc
+
+from tests.harness import run
 
 pytestmark = pytest.mark.e2e
 

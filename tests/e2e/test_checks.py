@@ -9,7 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, cargo_build, copy_tree, max_glibc, run
+from conftest import cargo_build, max_glibc
+
+from tests.harness import FIXTURES, ROOT, copy_tree, run
 
 pytestmark = pytest.mark.e2e
 

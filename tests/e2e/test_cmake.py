@@ -6,13 +6,14 @@ full path to an existing compiler tool", and `ar` was the host's `llvm-ar`."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, install_ziglink, max_glibc, run
+from conftest import install_ziglink, max_glibc
+
+from tests.harness import FIXTURES, copy_tree, run, with_path
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +50,7 @@ def test_a_cmake_folder_configured_in_a_deleted_environment_builds_in_the_next(
     (crate / ".cargo" / "config.toml").write_text(config)
 
     def build(name: str):
-        env = {**sandbox.env, "PATH": f"{bins[name]}{os.pathsep}{sandbox.env['PATH']}"}
+        env = with_path(sandbox.env, bins[name])
         return run(["cargo", "build", "--release", "--locked"], env=env, cwd=crate)
 
     build("a")

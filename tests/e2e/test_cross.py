@@ -15,7 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, FIXTURES, copy_tree, max_glibc, run
+from conftest import max_glibc
+
+from tests.harness import EXAMPLE, FIXTURES, copy_tree, run
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import cargo_build, run
+from conftest import cargo_build
+
+from tests.harness import run
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import install_ziglink, run
+from conftest import install_ziglink
+
+from tests.harness import run
 
 pytestmark = [
     pytest.mark.e2e,

@@ -9,7 +9,9 @@ import sys
 import zipfile
 
 import pytest
-from conftest import FIXTURES, copy_tree, max_glibc, run
+from conftest import max_glibc
+
+from tests.harness import FIXTURES, copy_tree, run
 
 pytestmark = pytest.mark.projects
 

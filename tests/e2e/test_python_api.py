@@ -10,7 +10,9 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, max_glibc, run
+from conftest import max_glibc
+
+from tests.harness import FIXTURES, copy_tree, run, venv_with
 
 pytestmark = pytest.mark.e2e
 
@@ -32,10 +34,7 @@ def check(python: str | Path, env: dict[str, str], expected_bin: Path) -> None:
 
 def test_venv(wheelhouse, sandbox, tmp_path):
     venv = tmp_path / "venv"
-    run(["uv", "venv", "--quiet", venv], env=sandbox.env)
-    source = ["--no-index", "--find-links", str(wheelhouse), "--no-deps", "--quiet"]
-    run(["uv", "pip", "install", "--python", venv / "bin" / "python", *source, "ziglink"],
-        env=sandbox.env)  # fmt: skip
+    venv_with(venv, sandbox.env, "ziglink", wheelhouse=wheelhouse, no_deps=True)
     check(venv / "bin" / "python", sandbox.env, venv / "bin" / "ziglink")
 
 

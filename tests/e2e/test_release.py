@@ -11,7 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, cargo_build, copy_tree, max_glibc, run
+from conftest import cargo_build, max_glibc
+
+from tests.harness import FIXTURES, copy_tree, run
 
 pytestmark = pytest.mark.e2e
 

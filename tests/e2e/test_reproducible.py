@@ -4,12 +4,13 @@ at different paths, gives the same bytes with the switch on, and different bytes
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, install_ziglink, run
+from conftest import install_ziglink
+
+from tests.harness import FIXTURES, copy_tree, run, with_path
 
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
 OUTPUT = "c: 5, c++: 42, c++ exception: -1, cmake: 7"
@@ -53,7 +54,7 @@ class Build:
 
 
 def cargo(side: Side, env: dict[str, str], *args: str, flags: tuple[str, ...] = ()):
-    env = {**env, "PATH": f"{side.bin}{os.pathsep}{env['PATH']}"}
+    env = with_path(env, side.bin)
     return run([side.bin / "ziglink", "cargo", *flags, *args], env=env, cwd=side.crate)
 
 

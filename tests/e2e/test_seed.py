@@ -9,25 +9,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, copy_tree, file_tree, run
+
+from tests.harness import MEMBERS, file_tree, run, seed_workspace
 
 pytestmark = pytest.mark.e2e
 
 RUNS = int(os.environ.get("ZIGLINK_SEED_RUNS", "20"))
-MEMBERS = ("alpha", "beta", "gamma")
-
-
-def make_workspace(root: Path) -> Path:
-    """A uv workspace whose members are copies of the example, renamed."""
-    (root / "packages").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
-    for name in MEMBERS:
-        member = copy_tree(EXAMPLE, root / "packages" / name)
-        for rel in ("Cargo.toml", "Cargo.lock", "pyproject.toml", "src/lib.rs"):
-            path = member / rel
-            text = path.read_text().replace("pyo3-hello", f"seed-{name}")
-            path.write_text(text.replace("pyo3_hello", f"seed_{name}"))
-    return root
 
 
 def ziglink_files(top: Path) -> list[Path]:
@@ -35,7 +22,7 @@ def ziglink_files(top: Path) -> list[Path]:
 
 
 def test_uv_build_all_packages_never_fails_and_leaves_nothing(wheelhouse, sandbox, tmp_path):
-    workspace = make_workspace(tmp_path / "workspace")
+    workspace = seed_workspace(tmp_path / "workspace")
     out = tmp_path / "out"
     builds = Path(sandbox.env["UV_CACHE_DIR"]) / "builds-v0"
     home_before = file_tree(sandbox.home)

@@ -5,14 +5,15 @@ with ziglink (a host link of these fixtures needs glibc 2.34; ziglink's needs at
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, FIXTURES, copy_tree, max_glibc, run
+from conftest import max_glibc
+
+from tests.harness import EXAMPLE, FIXTURES, copy_tree, run, with_path
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,7 @@ def test_eval_env_then_plain_cargo_build(installed, sandbox, tmp_path):
 
 def test_config_snippet_sets_linker_and_floor(installed, sandbox, tmp_path):
     crate = copy_tree(FIXTURES / "hello-bin", tmp_path / "hello-bin")
-    env = {**sandbox.env, "PATH": f"{installed}{os.pathsep}{sandbox.env['PATH']}"}
+    env = with_path(sandbox.env, installed)
     config = run(["ziglink", "config", "--target", "x86_64-unknown-linux-gnu.2.28"], env=env)
     (crate / ".cargo").mkdir()
     (crate / ".cargo" / "config.toml").write_text(config.stdout)
@@ -84,7 +85,7 @@ def test_maturin_config_edit_makes_a_plain_maturin_project_build_with_ziglink(
 
 
 def test_doctor_in_a_real_install(installed, sandbox):
-    env = {**sandbox.env, "PATH": f"{installed}{os.pathsep}{sandbox.env['PATH']}"}
+    env = with_path(sandbox.env, installed)
     text = run(["ziglink", "doctor"], env=env).stdout
     assert "zig 0.17.1 at " in text and "(found by the ziglang package beside ziglink)" in text
     assert "no problems found" in text

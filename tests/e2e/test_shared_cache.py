@@ -7,14 +7,14 @@ takes from the environment. The hit rates on a shared Redis are measured by `nox
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_tree, install_ziglink, run
+from conftest import install_ziglink
+
+from tests.harness import FIXTURES, copy_tree, free_port, run, with_path
 
 pytestmark = pytest.mark.e2e
 
@@ -28,17 +28,11 @@ with open(os.environ["ZIGLINK_TEST_DUMP"], "w") as f:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def given_to_cargo(bin_dir: Path, base: dict[str, str], work: Path) -> dict[str, str]:
     """Every value ziglink hands cargo, by where it came from: `ziglink env` (bindgen's
     arguments included), `ziglink config`, and the environment `ziglink cargo` starts cargo in."""
     # As in a build environment, ziglink is on PATH: `ziglink cargo` then leaves PATH alone.
-    env = {**base, "PATH": f"{bin_dir}{os.pathsep}{base['PATH']}"}
+    env = with_path(base, bin_dir)
     targets = [arg for t in TARGETS for arg in ("--target", t)]
     values = {}
     exported = run(["ziglink", "env", "--shell", "json", "--bindgen", *targets], env=env).stdout
@@ -84,7 +78,7 @@ def test_compiles_name_zig_in_the_version_caches_identify_the_compiler_by(
     # it with the digest of the program it ran (ziglink-cc, the same for every zig).
     probe = tmp_path / "probe.c"
     probe.write_text("compiler_version=__VERSION__\n")
-    env = {**sandbox.env, "PATH": f"{installed}{os.pathsep}{sandbox.env['PATH']}"}
+    env = with_path(sandbox.env, installed)
     env["TARGET"] = "aarch64-unknown-linux-gnu"
     out = run(["ziglink-cc", "-E", "-P", probe], env=env).stdout
     zig_version = next(installed.parent.glob("lib/python*/site-packages/ziglang-*.dist-info"))
@@ -114,7 +108,7 @@ def test_sccache_serves_c_objects_across_environments_but_not_across_cpus(
     try:
 
         def c_counts(bin_dir: Path, target_dir: str, **extra: str) -> tuple[int, int]:
-            env = {**server, "PATH": f"{bin_dir}{os.pathsep}{server['PATH']}", **extra}
+            env = {**with_path(server, bin_dir), **extra}
             env.update(RUSTC_WRAPPER=sccache, RUSTC="/usr/bin/rustc")
             run([sccache, "--zero-stats"], env=env)
             run(["ziglink", "cargo", "build", "--release", "--target-dir", target_dir,

@@ -8,7 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, copy_tree, max_glibc, run
+from conftest import max_glibc
+
+from tests.harness import EXAMPLE, copy_tree, run
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run
+
+from tests.harness import run
 
 pytestmark = pytest.mark.e2e
 

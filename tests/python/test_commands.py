@@ -13,11 +13,6 @@ from pathlib import Path
 
 import pytest
 import tomllib
-
-PYTHON_SRC = Path(__file__).resolve().parents[2] / "python"
-if str(PYTHON_SRC) not in sys.path:
-    sys.path.insert(0, str(PYTHON_SRC))
-
 import ziglink
 from ziglink import _commands
 

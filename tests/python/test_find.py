@@ -11,11 +11,7 @@ from pathlib import Path
 
 import pytest
 
-# The package under test is the one in the source tree, not an installed copy.
-PYTHON_SRC = Path(__file__).resolve().parents[2] / "python"
-if str(PYTHON_SRC) not in sys.path:
-    sys.path.insert(0, str(PYTHON_SRC))
-
+# The package under test is the one in the source tree (pyproject.toml puts it on sys.path).
 import ziglink
 import ziglink.__main__
 from ziglink import _find

@@ -1,7 +1,7 @@
 """Shared build cache harness: sccache backed by a real Redis server on loopback, with two
 "machines" building the same sources, for ziglink and for maturin --zig.
 
-    python tests/stress/shared_cache.py --wheelhouse DIR
+    python -m tests.stress.shared_cache --wheelhouse DIR
 
 Machine 1 builds a fixture from scratch into an empty cache; machine 2 then builds the same
 sources with its own build environment, HOME, zig cache, sccache server and target folder, and
@@ -36,9 +36,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from stress import MEMBERS, ROOT, Sandbox, seed_workspace, sh, venv_with, with_path
+from tests.harness import (
+    FIXTURES,
+    MEMBERS,
+    Sandbox,
+    copy_tree,
+    free_port,
+    run,
+    seed_workspace,
+    venv_with,
+    with_path,
+)
 
-ZSTD = ROOT / "tests" / "fixtures" / "hello-zstd"
+ZSTD = FIXTURES / "hello-zstd"
 AARCH64 = "aarch64-unknown-linux-gnu"
 ZIGLANG = "ziglang==0.17.1"
 OTHER_ZIGLANG = "ziglang==0.17.0"
@@ -61,12 +71,6 @@ class Row:
     @staticmethod
     def rate(hits: int, misses: int) -> float | None:
         return hits / (hits + misses) if hits + misses else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def redis_ping(port: int) -> bool:
@@ -108,7 +112,8 @@ class Machine:
     def __init__(self, root: Path, name: str, redis: str) -> None:
         self.root = root
         self.name = name
-        self.box = Sandbox(root, root / "zig-cache")
+        caches = {"UV_CACHE_DIR": root / "uv-cache", "ZIG_GLOBAL_CACHE_DIR": root / "zig-cache"}
+        self.box = Sandbox(root, caches, user_cache=True)
         self.env = {
             **self.box.env,
             "RUSTC_WRAPPER": "sccache",
@@ -122,14 +127,14 @@ class Machine:
     @contextmanager
     def sccache(self, env: dict[str, str]):
         """A fresh sccache server for one build; yields a dict its counts land in."""
-        sh(["sccache", "--start-server"], env=env)
+        run(["sccache", "--start-server"], env=env)
         counts: dict = {}
         try:
             yield counts
-            stats = sh(["sccache", "--show-stats", "--stats-format", "json"], env=env).stdout
+            stats = run(["sccache", "--show-stats", "--stats-format", "json"], env=env).stdout
             counts.update(json.loads(stats)["stats"])
         finally:
-            sh(["sccache", "--stop-server"], env=env, check=False)
+            run(["sccache", "--stop-server"], env=env, check=False)
 
 
 def row(fixture: str, tool: str, machine: str, seconds: float, stats: dict) -> Row:
@@ -159,9 +164,9 @@ def build_workspace(tool: str, ws: Path, machine: Machine, house: Path) -> Row:
     env = machine.env
     with machine.sccache(env) as stats:
         start = time.monotonic()
-        sh(["uv", "build", "--all-packages", "--wheel", "--no-index", "--find-links", house,
-            "--config-setting", f"build-args={extra}--compatibility manylinux2014", "-o", out],
-           env=env, cwd=ws)  # fmt: skip
+        run(["uv", "build", "--all-packages", "--wheel", "--no-index", "--find-links", house,
+             "--config-setting", f"build-args={extra}--compatibility manylinux2014", "-o", out],
+            env=env, cwd=ws)  # fmt: skip
         seconds = time.monotonic() - start
     wheels = sorted(p.name for p in out.glob("*.whl"))
     if len(wheels) != len(MEMBERS):
@@ -187,7 +192,7 @@ def build_zstd(
     env = {**with_path(machine.env, bin_dir), "RUSTC": DEBIAN_RUSTC}
     with machine.sccache(env) as stats:
         start = time.monotonic()
-        sh(cmd, env=env, cwd=crate)
+        run(cmd, env=env, cwd=crate)
         seconds = time.monotonic() - start
     binary = crate / "target" / AARCH64 / "release" / "hello-zstd"
     return row("zstd (aarch64)", tool, machine.name, seconds, stats), binary
@@ -254,16 +259,15 @@ def main() -> int:
         for tool, slug in (("ziglink", "ziglink"), ("maturin --zig", "maturin-zig")):
             # A Redis per tool, so neither is served what the other stored.
             with redis_server(work) as redis:
-                ws = seed_workspace(work / slug / "ws", slug)
-                crate = work / slug / "hello-zstd"
-                shutil.copytree(ZSTD, crate, ignore=shutil.ignore_patterns("target"))
+                ws = seed_workspace(work / slug / "ws", maturin_zig=slug == "maturin-zig")
+                crate = copy_tree(ZSTD, work / slug / "hello-zstd")
                 for name in ("1", "2"):
                     machine = Machine(work / slug / f"machine-{name}", name, redis)
                     rows.append(progress(build_workspace(tool, ws, machine, house)))
                     zstd_row, binary = build_zstd(tool, crate, machine, house)
                     rows.append(progress(zstd_row))
                     if tool == "ziglink" and name == "2":
-                        ran = sh(["qemu-aarch64", binary], env=machine.env).stdout.strip()
+                        ran = run(["qemu-aarch64", binary], env=machine.env).stdout.strip()
                 if tool == "ziglink":
                     machine = Machine(work / slug / "machine-3", "3 (zig 0.17.0)", redis)
                     zstd_row, _ = build_zstd(tool, crate, machine, house, OTHER_ZIGLANG)

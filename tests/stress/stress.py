@@ -1,7 +1,7 @@
 """Stress harness: the failure modes ziglink exists to remove, under harsher conditions than the
 original report, for ziglink and (with --compare) for maturin --zig / cargo-zigbuild.
 
-    python tests/stress/stress.py --wheelhouse DIR [--scale 0.2] [--compare] [--only 1,2]
+    python -m tests.stress.stress --wheelhouse DIR [--scale 0.2] [--compare] [--only 1,2]
 
 Scenarios (full counts at --scale 1):
   1  a uv workspace of three maturin PyO3 members, `uv build --all-packages`, 50 times, build
@@ -29,10 +29,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "pyo3-hello"
-HELLO = ROOT / "tests" / "fixtures" / "hello-bin"
-MEMBERS = ("alpha", "beta", "gamma")
+from tests.harness import (
+    FIXTURES,
+    MEMBERS,
+    Sandbox,
+    copy_tree,
+    file_tree,
+    run,
+    seed_workspace,
+    venv_with,
+    with_path,
+)
+
+HELLO = FIXTURES / "hello-bin"
 COLD_TARGETS = [
     "x86_64-unknown-linux-gnu.2.17",
     "x86_64-unknown-linux-gnu.2.28",
@@ -57,50 +66,13 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
-def sh(cmd, env, cwd=None, check=True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [str(c) for c in cmd], env=env, cwd=cwd, capture_output=True, text=True, check=False
-    )
-    if check and proc.returncode != 0:
-        raise RuntimeError(f"{cmd} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc
-
-
-def tree(top: Path) -> set[Path]:
-    return set(top.rglob("*")) if top.exists() else set()
-
-
-class Sandbox:
-    """A HOME, cache and TMPDIR of its own; what appears in them is what a run left behind."""
-
-    def __init__(self, root: Path, zig_cache: Path | None) -> None:
-        self.root = root
-        self.home = root / "home"
-        self.tmp = root / "tmp"
-        for d in (self.home / ".cache", self.tmp):
-            d.mkdir(parents=True, exist_ok=True)
-        self.env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
-        self.env.setdefault("CARGO_HOME", str(Path.home() / ".cargo"))
-        self.env.setdefault("RUSTUP_HOME", str(Path.home() / ".rustup"))
-        self.env.update(
-            HOME=str(self.home),
-            XDG_CACHE_HOME=str(self.home / ".cache"),
-            TMPDIR=str(self.tmp),
-            UV_CACHE_DIR=str(root / "uv-cache"),
-            UV_NO_PROGRESS="1",
-            UV_PYTHON=sys.executable,
-        )
-        if zig_cache is not None:
-            self.env["ZIG_GLOBAL_CACHE_DIR"] = str(zig_cache)
-
-    def left_behind(self, before: set[Path]) -> list[Path]:
-        """New files in HOME, the user cache and TMPDIR, apart from zig's own cache."""
-        zig = self.env.get("ZIG_GLOBAL_CACHE_DIR")
-        new = (tree(self.home) | tree(self.tmp)) - before
-        return sorted(p for p in new if not (zig and p.is_relative_to(zig)) and p.is_file())
-
-    def snapshot(self) -> set[Path]:
-        return tree(self.home) | tree(self.tmp)
+def sandbox(root: Path, zig_cache: Path | None) -> Sandbox:
+    """A Sandbox with its uv cache beside HOME and zig's at `zig_cache` (left to the environment
+    when None). HOME has a user cache from the start, which scenario 4 makes read-only with it."""
+    caches = {"UV_CACHE_DIR": root / "uv-cache"}
+    if zig_cache is not None:
+        caches["ZIG_GLOBAL_CACHE_DIR"] = zig_cache
+    return Sandbox(root, caches, user_cache=True)
 
 
 def finish(row: Row, box: Sandbox, before: set[Path], start: float) -> Row:
@@ -113,48 +85,13 @@ def finish(row: Row, box: Sandbox, before: set[Path], start: float) -> Row:
     return row
 
 
-def venv_with(
-    path: Path, env: dict[str, str], *packages: str, wheelhouse: Path, no_deps: bool = False
-) -> Path:
-    sh(["uv", "venv", "--quiet", path], env=env)
-    source = ["--no-index", "--find-links", wheelhouse, *(["--no-deps"] if no_deps else [])]
-    python = path / "bin" / "python"
-    sh(["uv", "pip", "install", "--quiet", "--python", python, *source, *packages], env=env)
-    return path / "bin"
-
-
-def with_path(env: dict[str, str], bin_dir: Path) -> dict[str, str]:
-    return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
-
-
 # -- scenario 1 ---------------------------------------------------------------------------------
-
-
-def seed_workspace(root: Path, tool: str) -> Path:
-    (root / "packages").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
-    for name in MEMBERS:
-        member = root / "packages" / name
-        shutil.copytree(EXAMPLE, member, ignore=shutil.ignore_patterns("target"))
-        for rel in ("Cargo.toml", "Cargo.lock", "pyproject.toml", "src/lib.rs"):
-            p = member / rel
-            p.write_text(
-                p.read_text()
-                .replace("pyo3-hello", f"seed-{name}")
-                .replace("pyo3_hello", f"seed_{name}")
-            )
-        if tool == "maturin-zig":
-            # The incumbent: no ziglink anywhere, maturin's own --zig instead.
-            shutil.rmtree(member / ".cargo")
-            p = member / "pyproject.toml"
-            p.write_text(p.read_text().replace('"ziglink"', '"ziglang"'))
-    return root
 
 
 def scenario_seed(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
     row = Row("1 uv build --all-packages (3 members)", tool)
-    box = Sandbox(work / "sandbox", work / "zig-cache")
-    ws = seed_workspace(work / "ws", tool)
+    box = sandbox(work / "sandbox", work / "zig-cache")
+    ws = seed_workspace(work / "ws", maturin_zig=tool == "maturin-zig")
     extra = "--zig " if tool == "maturin-zig" else ""
     build_args = f"build-args={extra}--compatibility manylinux2014"
     before = box.snapshot()
@@ -162,7 +99,7 @@ def scenario_seed(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
     for i in range(runs):
         for name in MEMBERS:
             os.utime(ws / "packages" / name / "src" / "lib.rs")
-        proc = sh(
+        proc = run(
             ["uv", "build", "--all-packages", "--wheel", "--no-index", "--find-links", wheelhouse,
              "--config-setting", build_args, "-o", work / "out"],
             env=box.env, cwd=ws, check=False,
@@ -180,7 +117,7 @@ def scenario_seed(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
 
 def scenario_cold_links(tool: str, runs: int, work: Path, wheelhouse: Path) -> Row:
     row = Row("2 8 concurrent cold-cache links", tool)
-    box = Sandbox(work / "sandbox", None)
+    box = sandbox(work / "sandbox", None)
     if tool == "ziglink":
         bin_dir = venv_with(work / "venv", box.env, "ziglink", wheelhouse=wheelhouse)
         command = ["ziglink", "cargo", "build", "--locked", "--target"]
@@ -192,9 +129,8 @@ def scenario_cold_links(tool: str, runs: int, work: Path, wheelhouse: Path) -> R
     env = with_path({**box.env, **DEBIAN_RUST}, bin_dir)
     crates = {}
     for spec in COLD_TARGETS:  # one crate copy and target dir per job, built once while warm
-        crate = work / "crates" / spec
-        shutil.copytree(HELLO, crate)
-        sh([*command, spec], env={**env, "ZIG_GLOBAL_CACHE_DIR": str(work / "warm")}, cwd=crate)
+        crate = copy_tree(HELLO, work / "crates" / spec)
+        run([*command, spec], env={**env, "ZIG_GLOBAL_CACHE_DIR": str(work / "warm")}, cwd=crate)
         crates[spec] = crate
     before = box.snapshot()
     start = time.monotonic()
@@ -203,7 +139,7 @@ def scenario_cold_links(tool: str, runs: int, work: Path, wheelhouse: Path) -> R
 
         def link(spec: str, cold=cold) -> subprocess.CompletedProcess:
             os.utime(crates[spec] / "src" / "main.rs")
-            return sh([*command, spec], env=cold, cwd=crates[spec], check=False)
+            return run([*command, spec], env=cold, cwd=crates[spec], check=False)
 
         with ThreadPoolExecutor(len(COLD_TARGETS)) as pool:
             results = list(pool.map(link, COLD_TARGETS))
@@ -221,7 +157,7 @@ def scenario_cold_links(tool: str, runs: int, work: Path, wheelhouse: Path) -> R
 
 def scenario_deleted_env(runs: int, work: Path, wheelhouse: Path) -> Row:
     row = Row("3 two envs, one deleted mid-run", "ziglink")
-    box = Sandbox(work / "sandbox", work / "zig-cache")
+    box = sandbox(work / "sandbox", work / "zig-cache")
     # Outside ziglink's declared range on purpose: the point is that the two differ.
     doomed = venv_with(
         work / "env-a", box.env, "ziglink", "ziglang==0.17.0", wheelhouse=wheelhouse, no_deps=True
@@ -229,12 +165,12 @@ def scenario_deleted_env(runs: int, work: Path, wheelhouse: Path) -> Row:
     kept = venv_with(work / "env-b", box.env, "ziglink", "ziglang==0.17.1", wheelhouse=wheelhouse)
     crate_a, crate_b = work / "crate-a", work / "crate-b"
     for crate in (crate_a, crate_b):
-        shutil.copytree(HELLO, crate)
+        copy_tree(HELLO, crate)
     linker = {"CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": "ziglink"}
     env_a = with_path({**box.env, **linker}, doomed)
     env_b = with_path({**box.env, **linker}, kept)
     for crate, env in ((crate_a, env_a), (crate_b, env_b)):
-        sh(["cargo", "build", "--locked"], env=env, cwd=crate)
+        run(["cargo", "build", "--locked"], env=env, cwd=crate)
     before = box.snapshot()
     trace = work / "b.trace"
     started = threading.Event()
@@ -245,7 +181,7 @@ def scenario_deleted_env(runs: int, work: Path, wheelhouse: Path) -> Row:
         for _ in range(runs):
             os.utime(crate_a / "src" / "main.rs")
             started.set()
-            proc = sh(["cargo", "build", "--locked"], env=env_a, cwd=crate_a, check=False)
+            proc = run(["cargo", "build", "--locked"], env=env_a, cwd=crate_a, check=False)
             a_results.append(proc.returncode)
 
     def delete_a() -> None:
@@ -260,8 +196,8 @@ def scenario_deleted_env(runs: int, work: Path, wheelhouse: Path) -> Row:
     for i in range(runs):
         os.utime(crate_b / "src" / "main.rs")
         strace = ["strace", "-f", "-qq", "-e", "trace=%file,%process", "-o", f"{trace}.{i}"]
-        proc = sh([*strace, "cargo", "build", "--locked"], env=env_b, cwd=crate_b, check=False)
-        ok = sh([crate_b / "target/debug/hello-bin"], env=env_b, check=False).returncode == 0
+        proc = run([*strace, "cargo", "build", "--locked"], env=env_b, cwd=crate_b, check=False)
+        ok = run([crate_b / "target/debug/hello-bin"], env=env_b, check=False).returncode == 0
         row.runs += 1
         if proc.returncode != 0 or not ok:
             row.failures += 1
@@ -293,17 +229,16 @@ def scenario_deleted_env(runs: int, work: Path, wheelhouse: Path) -> Row:
 
 def scenario_read_only_home(runs: int, work: Path, wheelhouse: Path) -> Row:
     row = Row("4 read-only HOME and user cache", "ziglink")
-    box = Sandbox(work / "sandbox", None)
+    box = sandbox(work / "sandbox", None)
     bin_dir = venv_with(work / "venv", box.env, "ziglink", wheelhouse=wheelhouse)
     env = with_path({**box.env, "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": "ziglink"}, bin_dir)
-    crate = work / "crate"
-    shutil.copytree(HELLO, crate)
+    crate = copy_tree(HELLO, work / "crate")
     script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec cargo build --locked'
-    home_before = tree(box.home)
+    home_before = file_tree(box.home)
     start = time.monotonic()
     for i in range(runs):
         os.utime(crate / "src" / "main.rs")
-        proc = sh(
+        proc = run(
             ["unshare", "-rm", "sh", "-c", script, "sh", box.home], env=env, cwd=crate, check=False
         )
         row.runs += 1
@@ -311,7 +246,7 @@ def scenario_read_only_home(runs: int, work: Path, wheelhouse: Path) -> Row:
             row.failures += 1
             row.notes.append(f"run {i}: {proc.stderr.strip().splitlines()[-2:]}")
     row.seconds = time.monotonic() - start
-    row.left = len(tree(box.home) - home_before)
+    row.left = len(file_tree(box.home) - home_before)
     return row
 
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::call::after_link::elf_versions::{self, Needed};
-use crate::error::{Error, Result};
+use crate::error::{Error, Needs, Result};
 use crate::target::glibc::Glibc;
 
 /// The requirement that breaks the floor most.
@@ -93,9 +93,11 @@ pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result
             output: output.to_path_buf(),
             floor: floor.to_string(),
             target,
-            symbols: describe_symbols(&violation),
-            library: violation.library,
-            version: violation.version,
+            needs: Box::new(Needs {
+                symbols: describe_symbols(&violation),
+                library: violation.library,
+                version: violation.version,
+            }),
         }),
     }
 }
