@@ -2,7 +2,10 @@
 `nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s projects` builds
 whole projects that take minutes (uniffi); `nox -s cache` measures a
 shared sccache across two machines' builds; `nox -s bench` measures ziglink against direct zig
-and cargo-zigbuild; `nox -s bench-warm` what `ziglink warm` saves."""
+and cargo-zigbuild; `nox -s bench-warm` what `ziglink warm` saves.
+
+The scripts run as modules from the root (`python -m bench.bench`), which is how they import
+the shared harness, tests.harness; pytest gets the root from pyproject.toml."""
 
 from __future__ import annotations
 
@@ -37,8 +40,7 @@ def tests(session: nox.Session) -> None:
     """The fast suite: Rust unit and CLI tests, and the Python package's unit tests."""
     session.run("cargo", "test", "--locked", external=True)
     session.install("pytest")
-    pythonpath = {"PYTHONPATH": str(ROOT / "python")}
-    session.run("pytest", "tests/python", "-q", *session.posargs, env=pythonpath)
+    session.run("pytest", "tests/python", "-q", *session.posargs)
 
 
 def _wheelhouse(session: nox.Session, *, for_stress: bool = False) -> Path:
@@ -46,7 +48,7 @@ def _wheelhouse(session: nox.Session, *, for_stress: bool = False) -> Path:
     the stress harness, a second ziglang and cargo-zigbuild)."""
     session.install("uv", "pip")
     extras = ["--stress-extras"] if for_stress else []
-    session.run("python", "tests/e2e/wheelhouse.py", str(WHEELHOUSE), *extras)
+    session.run("python", "-m", "tests.harness.wheelhouse", str(WHEELHOUSE), *extras)
     return WHEELHOUSE
 
 
@@ -64,7 +66,7 @@ def e2e(session: nox.Session) -> None:
         env={"ZIGLINK_WHEELHOUSE": str(house)},
     )  # fmt: skip
     # The stress harness at reduced counts, ziglink only; `nox -s stress` runs it in full.
-    session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), "--scale", "0.2")
+    session.run("python", "-m", "tests.stress.stress", "--wheelhouse", str(house), "--scale", "0.2")
 
 
 @nox.session
@@ -88,18 +90,20 @@ def stress(session: nox.Session) -> None:
     house = _wheelhouse(session, for_stress=True)
     session.install("uv")
     args = session.posargs or ["--compare"]
-    session.run("python", "tests/stress/stress.py", "--wheelhouse", str(house), *args)
+    session.run("python", "-m", "tests.stress.stress", "--wheelhouse", str(house), *args)
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """ziglink against direct zig and cargo-zigbuild, side by side; prints ratios (a few minutes).
 
-    Pass options after --, e.g. `nox -s bench -- --rounds 100 --builds 5`.
+    Pass options after --, e.g. `nox -s bench -- --rounds 100 --builds 5`. With
+    `-- --baseline-wheel PATH` (a ziglink wheel built from an older commit) the per-call timings
+    also run that wheel's ziglink, and the two wheels' binaries are compared: size and start-up.
     """
     house = _wheelhouse(session, for_stress=True)
     session.install("uv")
-    session.run("python", "bench/bench.py", "--wheelhouse", str(house), *session.posargs)
+    session.run("python", "-m", "bench.bench", "--wheelhouse", str(house), *session.posargs)
 
 
 @nox.session
@@ -108,7 +112,7 @@ def cache(session: nox.Session) -> None:
     (about 3 minutes). Prints hits and misses per build; fails below 95% hits for ziglink."""
     house = _wheelhouse(session, for_stress=True)
     session.install("uv", SCCACHE)
-    session.run("python", "tests/stress/shared_cache.py", "--wheelhouse", str(house))
+    session.run("python", "-m", "tests.stress.shared_cache", "--wheelhouse", str(house))
 
 
 @nox.session(name="bench-warm")
@@ -119,7 +123,7 @@ def bench_warm(session: nox.Session) -> None:
     """
     house = _wheelhouse(session)
     session.install("uv")
-    session.run("python", "bench/warm.py", "--wheelhouse", str(house), *session.posargs)
+    session.run("python", "-m", "bench.warm", "--wheelhouse", str(house), *session.posargs)
 
 
 FUZZ_TARGETS = [

@@ -220,7 +220,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.baseline_wheel is not None and not args.baseline_wheel.is_file():
         parser.error(f"--baseline-wheel: {args.baseline_wheel} is not a file")
-    baseline_wheel = args.baseline_wheel and args.baseline_wheel.resolve()
+    baseline_wheel = args.baseline_wheel.resolve() if args.baseline_wheel else None
 
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)

@@ -1,6 +1,6 @@
 """What a pure-Rust link saves by never asking zig for libc++, measured from a cold zig cache.
 
-    python bench/libcxx.py --wheelhouse target/wheelhouse [--rounds N]
+    python -m bench.libcxx --wheelhouse target/wheelhouse [--rounds N]
 
 Each round builds tests/fixtures/hello-bin from a clean target folder and an empty zig cache
 twice, with ziglink as the linker: once as ziglink links it (no C++ runtime), once with
@@ -13,17 +13,14 @@ variant did not do what it stands for.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, run
+from tests.harness import FIXTURES, clean_environ, copy_tree, timed, venv_with, with_path
 
 RUSTFLAGS_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS"
 VARIANTS = {"pure Rust (as ziglink links it)": "", "same link with libc++": "-C link-arg=-lc++"}
@@ -34,11 +31,9 @@ def cold_build(work: Path, env: dict[str, str], rustflags: str) -> tuple[float, 
     crate, cache = work / "hello-bin", work / "zig-cache"
     shutil.rmtree(crate, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
-    shutil.copytree(ROOT / "tests" / "fixtures" / "hello-bin", crate)
+    copy_tree(FIXTURES / "hello-bin", crate)
     env = {**env, "ZIG_GLOBAL_CACHE_DIR": str(cache), RUSTFLAGS_VAR: rustflags}
-    start = time.perf_counter()
-    run(["cargo", "build", "--locked"], env=env, cwd=crate)
-    seconds = time.perf_counter() - start
+    seconds = timed(["cargo", "build", "--locked"], env=env, cwd=crate)
     return seconds, any(cache.rglob("libc++.a"))
 
 
@@ -49,15 +44,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ziglink-libcxx-") as tmp:
         work = Path(tmp)
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("ZIGLINK_", "VIRTUAL"))}
+        base = clean_environ()
         base["UV_CACHE_DIR"] = str(work / "uv-cache")
-        venv = work / "venv"
-        run(["uv", "venv", "--quiet", venv], env=base)
-        run(["uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-             "--no-index", "--find-links", args.wheelhouse, "ziglink"], env=base)  # fmt: skip
+        bin_dir = venv_with(work / "venv", base, "ziglink", wheelhouse=args.wheelhouse)
         env = {
-            **base,
-            "PATH": f"{venv / 'bin'}{os.pathsep}{base['PATH']}",
+            **with_path(base, bin_dir),
             "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER": "ziglink",
         }
         times: dict[str, list[float]] = {name: [] for name in VARIANTS}

@@ -1,8 +1,8 @@
 """What `ziglink warm` buys: the link of a Rust hello-world in a fresh zig cache, against the
 same link after `ziglink warm`, and the time `warm` itself takes, side by side in one run.
 
-    python bench/warm.py --wheelhouse target/wheelhouse [--rounds N]
-    python bench/warm.py --bin DIR     # a folder holding an installed ziglink (and its zig)
+    python -m bench.warm --wheelhouse target/wheelhouse [--rounds N]
+    python -m bench.warm --bin DIR     # a folder holding an installed ziglink (and its zig)
 
 rustc's link line for the hello-bin fixture (dev profile) is recorded once and replayed, so only
 zig's cache differs between the variants. Each round uses new, empty zig caches:
@@ -17,57 +17,31 @@ built all of it). Medians over the rounds; it prints numbers, never asserts.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, run
+from tests.harness import (
+    FIXTURES,
+    ROOT,
+    clean_environ,
+    copy_tree,
+    record_link,
+    timed,
+    venv_with,
+    with_path,
+)
 
 TRIPLE = "x86_64-unknown-linux-gnu"
-# Saves rustc's link line, then links with ziglink as cargo asked.
-RECORDER = """#!/bin/sh
-printf '%s\\0' "$@" > "$BENCH_LINK_ARGS"
-exec ziglink "$@"
-"""
-
-
-def timed(cmd, *, env, cwd=None) -> float:
-    start = time.perf_counter()
-    run(cmd, env=env, cwd=cwd)
-    return time.perf_counter() - start
-
-
-def install(work: Path, wheelhouse: Path, env: dict[str, str]) -> Path:
-    venv = work / "venv"
-    run(["uv", "venv", "--quiet", venv], env=env)
-    run(["uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-         "--no-index", "--find-links", wheelhouse, "ziglink"], env=env)  # fmt: skip
-    return venv / "bin"
 
 
 def captured_link(work: Path, env: dict[str, str]) -> list[str]:
-    """rustc's link line for hello-bin; -C save-temps keeps every file it names."""
-    crate = work / "hello-bin"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "hello-bin", crate)
-    recorder = work / "record-link"
-    recorder.write_text(RECORDER)
-    recorder.chmod(0o755)
-    args_file = work / "link-args"
-    (work / "tmp").mkdir()
-    capture_env = {
-        **env,
-        "ZIG_GLOBAL_CACHE_DIR": str(work / "capture-cache"),
-        f"CARGO_TARGET_{TRIPLE.upper().replace('-', '_')}_LINKER": str(recorder),
-        "RUSTFLAGS": "-C save-temps",
-        "BENCH_LINK_ARGS": str(args_file),
-        "TMPDIR": str(work / "tmp"),
-    }
-    run(["cargo", "build", "--locked", "--target", TRIPLE], env=capture_env, cwd=crate)
-    return args_file.read_bytes().decode().split("\0")[:-1]
+    """rustc's link line for hello-bin, recorded with a zig cache of its own, which the
+    measured links never see."""
+    crate = copy_tree(FIXTURES / "hello-bin", work / "hello-bin")
+    capture_env = {**env, "ZIG_GLOBAL_CACHE_DIR": str(work / "capture-cache")}
+    return record_link(crate, capture_env, work, TRIPLE)
 
 
 def entries(cache: Path) -> int:
@@ -86,10 +60,13 @@ def main() -> int:
 
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("ZIGLINK_", "VIRTUAL"))}
+    base = clean_environ()
     base["UV_CACHE_DIR"] = str(args.work / "uv-cache")
-    bin_dir = args.bin.resolve() if args.bin else install(args.work, args.wheelhouse, base)
-    env = {**base, "PATH": f"{bin_dir}{os.pathsep}{base['PATH']}"}
+    if args.bin:
+        bin_dir = args.bin.resolve()
+    else:
+        bin_dir = venv_with(args.work / "venv", base, "ziglink", wheelhouse=args.wheelhouse)
+    env = with_path(base, bin_dir)
     ziglink = str(bin_dir / "ziglink")
     link = [ziglink, *captured_link(args.work, env)]
     # cargo links from the crate's folder; warm and link run there too, below none of zig's

@@ -9,6 +9,10 @@
 //! content digest, a flags byte, the path and a NUL), then one NUL. zig writes it whole while
 //! holding an exclusive lock; an empty file is a manifest zig created but never finished.
 
+use std::hash::Hasher;
+
+use siphasher::sip128::{Hasher128, SipHasher13};
+
 /// The key of `Cache.hasher_init` in zig 0.17's `std/Build/Cache.zig`. zig changes it whenever
 /// the manifest format changes, which is why a cache from another zig maps to nothing here.
 pub const ZIG_KEY: [u8; 16] = [
@@ -81,7 +85,10 @@ pub fn output_name(manifest_name: &str, inputs: &[Input]) -> Option<String> {
     for input in inputs {
         message.extend_from_slice(&input.digest);
     }
-    Some(to_hex(&siphash128(1, 3, &ZIG_KEY, &message)))
+    Some(to_hex(&siphash128(
+        SipHasher13::new_with_key(&ZIG_KEY),
+        &message,
+    )))
 }
 
 fn from_hex(text: &str) -> Option<[u8; 16]> {
@@ -105,61 +112,21 @@ fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// SipHash with `c` compression and `d` finalisation rounds and a 128-bit output, as zig's
-/// `std.crypto.auth.siphash.SipHash128` computes it. The crates that offer SipHash fix the
-/// rounds at 2-4 or return 64 bits, and this is a few lines.
-pub fn siphash128(c: usize, d: usize, key: &[u8; 16], message: &[u8]) -> [u8; 16] {
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-    let (k0, k1) = (word(&key[..8]), word(&key[8..]));
-    let mut v = [
-        k0 ^ 0x736f_6d65_7073_6575,
-        k1 ^ 0x646f_7261_6e64_6f6d ^ 0xee,
-        k0 ^ 0x6c79_6765_6e65_7261,
-        k1 ^ 0x7465_6462_7974_6573,
-    ];
-    let rounds = |v: &mut [u64; 4], n: usize| {
-        for _ in 0..n {
-            v[0] = v[0].wrapping_add(v[1]);
-            v[1] = v[1].rotate_left(13) ^ v[0];
-            v[0] = v[0].rotate_left(32);
-            v[2] = v[2].wrapping_add(v[3]);
-            v[3] = v[3].rotate_left(16) ^ v[2];
-            v[0] = v[0].wrapping_add(v[3]);
-            v[3] = v[3].rotate_left(21) ^ v[0];
-            v[2] = v[2].wrapping_add(v[1]);
-            v[1] = v[1].rotate_left(17) ^ v[2];
-            v[2] = v[2].rotate_left(32);
-        }
-    };
-    let absorb = |v: &mut [u64; 4], m: u64| {
-        v[3] ^= m;
-        rounds(v, c);
-        v[0] ^= m;
-    };
-    let full = message.len() / 8 * 8;
-    for chunk in message[..full].chunks(8) {
-        absorb(&mut v, word(chunk));
-    }
-    let mut last = [0u8; 8];
-    last[..message.len() - full].copy_from_slice(&message[full..]);
-    // The length's low byte goes in the top byte of the last word; truncation is the algorithm's.
-    last[7] = message.len() as u8;
-    absorb(&mut v, u64::from_le_bytes(last));
-    v[2] ^= 0xee;
-    rounds(&mut v, d);
-    let first = v[0] ^ v[1] ^ v[2] ^ v[3];
-    v[1] ^= 0xdd;
-    rounds(&mut v, d);
-    let second = v[0] ^ v[1] ^ v[2] ^ v[3];
+/// The 128-bit output of `hasher` after `message`, in the byte order zig's
+/// `std.crypto.auth.siphash.SipHash128` writes it (both halves little-endian).
+fn siphash128(mut hasher: impl Hasher128 + Hasher, message: &[u8]) -> [u8; 16] {
+    hasher.write(message);
+    let hash = hasher.finish128();
     let mut out = [0; 16];
-    out[..8].copy_from_slice(&first.to_le_bytes());
-    out[8..].copy_from_slice(&second.to_le_bytes());
+    out[..8].copy_from_slice(&hash.h1.to_le_bytes());
+    out[8..].copy_from_slice(&hash.h2.to_le_bytes());
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use siphasher::sip128::SipHasher24;
 
     /// Manifests copied from a real zig 0.17.1 cache, with the `o/` folder each sat beside: the
     /// glibc stubs (one input, zig's abilists folder) and a libunwind object (its source and
@@ -249,7 +216,7 @@ mod tests {
         for (len, expected) in cases {
             let message: Vec<u8> = (0..*len as u8).collect();
             assert_eq!(
-                to_hex(&siphash128(2, 4, &key, &message)),
+                to_hex(&siphash128(SipHasher24::new_with_key(&key), &message)),
                 *expected,
                 "{len}"
             );

@@ -7,6 +7,8 @@ use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::Path;
 
+use fs4::fs_std::FileExt;
+
 /// Opens `path` for reading (and writing, with `write`) without touching its access time, which
 /// is what the age of an entry is read from; falls back to a plain open where `O_NOATIME` is
 /// refused (a file of another user).
@@ -27,48 +29,13 @@ pub fn open_quietly(path: &Path, write: bool) -> io::Result<File> {
 
 /// Takes an exclusive lock on `file` if no one holds any lock on it; `Ok(false)` when someone
 /// does.
-#[cfg(unix)]
 pub fn try_exclusive(file: &File) -> io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock(2) on a descriptor this `File` owns for the whole call.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
-    }
-    let error = io::Error::last_os_error();
-    if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
-        Ok(false)
-    } else {
-        Err(error)
-    }
+    FileExt::try_lock_exclusive(file)
 }
 
 /// Waits for an exclusive lock on `file`.
-#[cfg(unix)]
 pub fn exclusive(file: &File) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    loop {
-        // SAFETY: as in `try_exclusive`.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-            return Ok(());
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-pub fn try_exclusive(_file: &File) -> io::Result<bool> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "zig's cache locks are flock(2) locks, which this system does not have",
-    ))
-}
-
-#[cfg(not(unix))]
-pub fn exclusive(file: &File) -> io::Result<()> {
-    try_exclusive(file).map(|_| ())
+    FileExt::lock_exclusive(file)
 }
 
 #[cfg(all(test, unix))]
