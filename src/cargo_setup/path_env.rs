@@ -28,12 +28,6 @@ pub fn own_dir_to_prepend(path_var: &OsStr) -> Option<PathBuf> {
     dir_to_prepend(&own_dir()?, resolve_ziglink(Some(path_var)).as_deref())
 }
 
-/// This process's PATH with ziglink's directory in front, or `None` when it needs none.
-pub fn with_own_dir() -> Option<OsString> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    prepend(&own_dir_to_prepend(&path)?, &path)
-}
-
 /// `dir` followed by the directories of `path_var`.
 pub fn prepend(dir: &Path, path_var: &OsStr) -> Option<OsString> {
     let dirs = std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(path_var));

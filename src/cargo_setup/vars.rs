@@ -49,16 +49,6 @@ pub fn build_env(target: &Target) -> Vec<(String, String)> {
     vars
 }
 
-/// The variables for each target, in a stable order.
-pub fn for_targets(targets: &[Target]) -> Vec<(String, String)> {
-    let mut vars = Vec::new();
-    for target in targets {
-        vars.push((linker_var(target.spec.rust), LINKER.to_string()));
-        vars.extend(build_env(target));
-    }
-    vars
-}
-
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>` with zig's `args` after whatever the user already set
 /// for that target (or for all targets), so their own flags still apply.
 pub fn bindgen_args(
@@ -77,40 +67,4 @@ pub fn bindgen_args(
         None => args.to_string(),
     };
     (name, value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::target::glibc::Glibc;
-
-    #[test]
-    fn names_every_tool_by_its_bare_name() {
-        let targets = [
-            Target::resolve("aarch64-unknown-linux-gnu.2.28", None).unwrap(),
-            Target::resolve("x86_64-unknown-linux-musl", Some(Glibc::new(2, 17))).unwrap(),
-        ];
-        let vars = for_targets(&targets);
-        let expected = [
-            ("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER", "ziglink"),
-            ("CC_aarch64_unknown_linux_gnu", "ziglink-cc"),
-            ("CXX_aarch64_unknown_linux_gnu", "ziglink-cxx"),
-            ("AR_aarch64_unknown_linux_gnu", "ziglink-ar"),
-            ("RANLIB_aarch64_unknown_linux_gnu", "ziglink-ranlib"),
-            ("CMAKE_aarch64_unknown_linux_gnu", "ziglink-cmake"),
-            ("ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU", "2.28"),
-            ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER", "ziglink"),
-            ("CC_x86_64_unknown_linux_musl", "ziglink-cc"),
-            ("CXX_x86_64_unknown_linux_musl", "ziglink-cxx"),
-            ("AR_x86_64_unknown_linux_musl", "ziglink-ar"),
-            ("RANLIB_x86_64_unknown_linux_musl", "ziglink-ranlib"),
-            ("CMAKE_x86_64_unknown_linux_musl", "ziglink-cmake"),
-        ];
-        let got: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(got, expected);
-        assert!(
-            vars.iter().all(|(_, v)| !v.contains('/')),
-            "values must be names, not paths"
-        );
-    }
 }

@@ -9,15 +9,10 @@ use std::process::{Command, Stdio};
 use crate::call::exec;
 use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
-use crate::call::rustc_cpu;
 use crate::call::settings::{self, Settings};
-use crate::cargo_setup::bindgen;
-use crate::cargo_setup::path_env;
-use crate::cargo_setup::sccache_key;
-use crate::cargo_setup::vars;
+use crate::cargo_setup::{self, path_env, Destination, Here, Setting};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::zig::glibc_list;
 
 /// ziglink's own flag, which cargo never sees.
 pub const REPRODUCIBLE_FLAG: &str = "--reproducible";
@@ -94,28 +89,26 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     let targets = settings.resolve_targets(&split.targets)?;
 
     let zig = launch::find_zig(&settings, None)?;
-    // Both are checked at every link too; here they fail before cargo compiles anything.
-    for target in &targets {
-        rustc_cpu::check(target, |name| std::env::var(name).ok())?;
-        glibc_list::check_requested(target, &zig.path)?;
-    }
+    let reproducible = split.reproducible || settings.reproducible;
+    let here = Here {
+        settings: &settings,
+        reproducible,
+        zig: Some(&zig),
+        bindgen: true,
+    };
+    let setup = cargo_setup::build(&targets, &Destination::Process(here))?;
 
     let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cargo = Command::new(&program);
     let mut cargo_args = split.args.clone();
-    let reproducible = split.reproducible || settings.reproducible;
     if reproducible {
         reproducible_build(&mut cargo, &mut cargo_args, &program, &split);
     }
     cargo.args(&cargo_args);
-    cargo.envs(vars::for_targets(&targets));
-    cargo.env(
-        sccache_key::BUSTER,
-        sccache_key::value_here(&targets, reproducible),
-    );
-    cargo.envs(bindgen::env_vars(&zig, &targets, &settings));
-    if let Some(path) = path_env::with_own_dir() {
-        cargo.env("PATH", path);
+    cargo.envs(setup.settings.iter().map(Setting::as_env_var));
+    if let Some(dir) = &setup.path_dir {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        cargo.envs(path_env::prepend(dir, &path).map(|path| ("PATH", path)));
     }
     if settings.log {
         eprintln!(

@@ -4,19 +4,19 @@ pub mod cache;
 pub mod cargo;
 pub mod config;
 pub mod doctor;
+pub mod env;
 pub mod explain;
-pub mod setup;
 pub mod warm;
 
 use std::ffi::OsString;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::config::snippet::Format;
 use crate::error::Result;
 use crate::exit::ExitCode;
 use crate::target::triple::TARGETS;
 use crate::text::exports::Shell;
+use config::snippet::Format;
 
 const ABOUT: &str =
     "Link Rust and PyO3 artifacts with `zig cc`, for an old glibc or another architecture.";
@@ -284,13 +284,13 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
             let _ = Cli::command().print_help();
         }
         Some(Command::Targets) => print!("{}", targets_table()),
-        Some(Command::Cargo { args }) => return crate::commands::cargo::run(&args),
+        Some(Command::Cargo { args }) => return cargo::run(&args),
         Some(Command::Env {
             targets,
             shell,
             bindgen,
         }) => {
-            return crate::commands::setup::env(&crate::commands::setup::EnvRequest {
+            return env::run(&env::EnvRequest {
                 targets,
                 shell,
                 bindgen,
@@ -300,14 +300,10 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
             targets,
             format,
             edit,
-        }) => return crate::commands::setup::config(&targets, format, edit.as_deref()),
-        Some(Command::Doctor { json }) => return Ok(crate::commands::doctor::run(json)),
-        Some(Command::Explain { target, tool, args }) => {
-            return crate::commands::explain::run(target, tool, &args)
-        }
-        Some(Command::Warm { targets, cxx }) => {
-            return crate::commands::warm::run(&crate::commands::warm::Request { targets, cxx })
-        }
+        }) => return config::run(&targets, format, edit.as_deref()),
+        Some(Command::Doctor { json }) => return Ok(doctor::run(json)),
+        Some(Command::Explain { target, tool, args }) => return explain::run(target, tool, &args),
+        Some(Command::Warm { targets, cxx }) => return warm::run(&warm::Request { targets, cxx }),
         Some(Command::Cache { action }) => {
             return match action {
                 CacheAction::Info { json } => cache::run_info(json),

@@ -5,7 +5,8 @@
 
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
-use crate::commands::config::snippet::{Format, Setting};
+use crate::cargo_setup::Setting;
+use crate::commands::config::snippet::Format;
 
 /// The package to add to `build-system.requires`.
 const REQUIREMENT: &str = "ziglink";
@@ -124,7 +125,7 @@ fn array<'a>(parent: &'a mut Table, key: &str, within: &str) -> Result<&'a mut A
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::config::snippet::settings;
+    use crate::commands::config::snippet::tests::settings;
     use crate::target::triple::Target;
 
     fn aarch64() -> Vec<Setting> {

@@ -1,9 +1,8 @@
 //! The settings `ziglink cargo` passes through the environment, written instead as a file
 //! snippet: `.cargo/config.toml`, or `[tool.maturin] config` in pyproject.toml.
 
-use crate::cargo_setup::sccache_key;
-use crate::cargo_setup::vars::{self, LINKER};
-use crate::target::triple::Target;
+use crate::cargo_setup::vars::LINKER;
+use crate::cargo_setup::{sccache_key, Setting};
 use crate::text::toml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,57 +13,18 @@ pub enum Format {
     Maturin,
 }
 
-pub fn render(targets: &[Target], format: Format) -> String {
+/// `settings` (from `cargo_setup::build` for a file) as a snippet in `format`.
+pub fn render(settings: &[Setting], format: Format) -> String {
     match format {
-        Format::Cargo => cargo_toml(targets),
-        Format::Maturin => maturin_toml(targets),
+        Format::Cargo => cargo_toml(settings),
+        Format::Maturin => maturin_toml(settings),
     }
 }
 
-/// One cargo setting ziglink needs, in whichever file it goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Setting {
-    /// `[target.<triple>] linker = "ziglink"`.
-    Linker { triple: &'static str },
-    /// `[env] NAME = "value"`.
-    Env { name: String, value: String },
-}
-
-impl Setting {
-    /// The setting as `cargo --config` takes it: `target.<triple>.linker="ziglink"`.
-    pub fn as_cargo_flag(&self) -> String {
-        match self {
-            Setting::Linker { triple } => {
-                format!("target.{triple}.linker={}", toml::string(LINKER))
-            }
-            Setting::Env { name, value } => format!("env.{name}={}", toml::string(value)),
-        }
-    }
-}
-
-/// Every setting for `targets`, in the order the snippets list them.
-pub fn settings(targets: &[Target]) -> Vec<Setting> {
-    let linkers = targets.iter().map(|t| Setting::Linker {
-        triple: t.spec.rust,
-    });
-    let env = targets
-        .iter()
-        .flat_map(vars::build_env)
-        .map(|(name, value)| Setting::Env {
-            name: name.to_string(),
-            value,
-        });
-    let buster = Setting::Env {
-        name: sccache_key::BUSTER.to_string(),
-        value: buster(targets),
-    };
-    linkers.chain(env).chain([buster]).collect()
-}
-
-fn cargo_toml(targets: &[Target]) -> String {
+fn cargo_toml(settings: &[Setting]) -> String {
     let mut out = String::from("# .cargo/config.toml\n");
     let mut env = String::from("[env]\n");
-    for setting in settings(targets) {
+    for setting in settings {
         match setting {
             Setting::Linker { triple } => out.push_str(&format!(
                 "[target.{triple}]\nlinker = {}\n\n",
@@ -75,7 +35,7 @@ fn cargo_toml(targets: &[Target]) -> String {
                     env.push_str(BUSTER_COMMENT);
                     env.push('\n');
                 }
-                env.push_str(&format!("{name} = {}\n", toml::string(&value)));
+                env.push_str(&format!("{name} = {}\n", toml::string(value)));
             }
         }
     }
@@ -86,20 +46,16 @@ fn cargo_toml(targets: &[Target]) -> String {
 /// which sccache does not see otherwise.
 const BUSTER_COMMENT: &str = "# for sccache: C objects are cached per glibc floor";
 
-fn buster(targets: &[Target]) -> String {
-    sccache_key::value(None, targets, false, |_| None)
-}
-
 /// What goes into a pyproject.toml that already has its `[build-system]` and maybe its
 /// `[tool.maturin]`: pasted whole it would declare them twice, so the header says where each
 /// part goes, and `--edit` does it.
-fn maturin_toml(targets: &[Target]) -> String {
+fn maturin_toml(settings: &[Setting]) -> String {
     let mut out = String::from(
         "# pyproject.toml: add \"ziglink\" to `requires` in [build-system], and this `config`\n\
          # to [tool.maturin] (or let `ziglink config --format maturin --edit pyproject.toml` do it)\n\
          [tool.maturin]\n# passed to cargo as --config\nconfig = [\n",
     );
-    for setting in settings(targets) {
+    for setting in settings {
         out.push_str(&format!(
             "    {},\n",
             toml::string(&setting.as_cargo_flag())
@@ -110,8 +66,15 @@ fn maturin_toml(targets: &[Target]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::cargo_setup::{build, Destination};
+    use crate::target::triple::Target;
+
+    /// What `ziglink config` writes for `targets`.
+    pub fn settings(targets: &[Target]) -> Vec<Setting> {
+        build(targets, &Destination::File).unwrap().settings
+    }
 
     fn targets() -> Vec<Target> {
         vec![
@@ -145,12 +108,12 @@ CMAKE_x86_64_unknown_linux_musl = \"ziglink-cmake\"
 # for sccache: C objects are cached per glibc floor
 SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink:x86_64-unknown-linux-musl\"
 ";
-        assert_eq!(render(&targets(), Format::Cargo), expected);
+        assert_eq!(render(&settings(&targets()), Format::Cargo), expected);
     }
 
     #[test]
     fn maturin_config_is_a_list_of_cargo_settings() {
-        let out = render(&targets()[..1], Format::Maturin);
+        let out = render(&settings(&targets()[..1]), Format::Maturin);
         // Mergeable: no table a pyproject.toml already has.
         assert!(!out.contains("[build-system]\n"), "{out}");
         assert!(out.contains("\n[tool.maturin]\n"), "{out}");
