@@ -27,7 +27,7 @@ use crate::call::rustc_cpu;
 use crate::call::settings;
 use crate::commands::cargo;
 use crate::target::glibc::Glibc;
-use crate::target::triple::{Target, TARGETS};
+use crate::target::triple::{self, Target, TARGETS};
 use crate::text::osbytes::{as_bytes, from_bytes};
 use crate::zig::cache::{age, digest, kinds};
 use crate::zig::glibc_list;
@@ -224,8 +224,8 @@ pub fn target_spec(data: &[u8]) {
     // or after a `--`, where everything is the program's.
     let mut pairs = split.args.windows(2).filter(|w| w[0] == "--target");
     for spec in &split.targets {
-        let triple = spec.split('.').next().unwrap_or_default();
-        assert!(pairs.any(|w| w[1] == triple), "{spec} not passed on");
+        let (name, _) = triple::split_spec(spec);
+        assert!(pairs.any(|w| w[1] == name), "{spec} not passed on");
     }
     let ours: Vec<&OsString> = split.args.iter().take_while(|a| *a != "--").collect();
     for (i, arg) in ours.iter().enumerate() {

@@ -14,9 +14,10 @@ use crate::call::exec;
 use crate::call::exec::output;
 use crate::call::explain::linker_options;
 use crate::call::explain::{self, Explanation};
+use crate::call::infer;
 use crate::call::lead_args::Added;
 use crate::call::response;
-use crate::call::rules::Change;
+use crate::call::rules::{Change, Translation};
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -26,12 +27,47 @@ use crate::zig::cache::location;
 use crate::zig::find;
 use crate::zig::glibc_list;
 
+/// What a call does, which decides the zig subcommand that runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Link,
+    CCompile,
+    CxxCompile,
+    Archive,
+    Ranlib,
+}
+
+impl Job {
+    /// The zig subcommand: `zig cc`, `zig c++`, `zig ar`, `zig ranlib`.
+    pub fn driver(self) -> &'static str {
+        match self {
+            Job::Link | Job::CCompile => "cc",
+            Job::CxxCompile => "c++",
+            Job::Archive => "ar",
+            Job::Ranlib => "ranlib",
+        }
+    }
+
+    /// What the call is, for explanations.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Job::Link => "link",
+            Job::CCompile => "C compile",
+            Job::CxxCompile => "C++ compile",
+            Job::Archive => "ar",
+            Job::Ranlib => "ranlib",
+        }
+    }
+
+    /// Whether zig's clang driver reads the line, and so its `-Wl,` options reach the linker.
+    pub fn is_clang(self) -> bool {
+        matches!(self, Job::Link | Job::CCompile | Job::CxxCompile)
+    }
+}
+
 /// What to run: `zig <driver> <lead...> <args...>`, and what to do around it.
 pub struct ZigCall {
-    /// `cc`, `c++`, `ar` or `ranlib`.
-    pub driver: &'static str,
-    /// What the call is, for explanations: `link`, `C compile`, ...
-    pub what: &'static str,
+    pub job: Job,
     /// The target, for the compilers and the linker.
     pub target: Option<Target>,
     /// Arguments ziglink adds in front (`-target`, `-mcpu`), with why.
@@ -53,12 +89,70 @@ pub struct ZigCall {
 }
 
 impl ZigCall {
+    /// A call of `job` on a line the rules translated for `target`; the line came in a
+    /// response file in `response_dir`, if any. Neither checked nor stripped until the caller
+    /// says so.
+    pub fn translated(
+        job: Job,
+        target: Target,
+        lead: Vec<Added>,
+        translation: Translation,
+        response_dir: Option<PathBuf>,
+    ) -> ZigCall {
+        ZigCall {
+            job,
+            target: Some(target),
+            lead,
+            output: infer::output_path(&translation.args),
+            args: translation.args,
+            changes: translation.changes,
+            response_dir,
+            glibc_floor: None,
+            strip_debug: false,
+        }
+    }
+
+    /// A call of `job` on the line as given, for zig's target-independent tools.
+    pub fn untranslated(job: Job, args: &[OsString]) -> ZigCall {
+        ZigCall {
+            job,
+            target: None,
+            lead: Vec::new(),
+            args: args.to_vec(),
+            changes: Vec::new(),
+            response_dir: None,
+            output: None,
+            glibc_floor: None,
+            strip_debug: false,
+        }
+    }
+
     /// The start of zig's command line: the driver and ziglink's own arguments.
     pub fn head(&self) -> Vec<OsString> {
-        let mut head = vec![OsString::from(self.driver)];
+        let mut head = vec![OsString::from(self.job.driver())];
         head.extend(crate::call::lead_args::lead_args(&self.lead));
         head
     }
+}
+
+/// The glibc floor check a call's output is due after zig succeeds.
+struct FloorCheck<'a> {
+    output: &'a Path,
+    floor: Glibc,
+    /// The Rust triple, for the message.
+    target: &'static str,
+}
+
+/// The check of `call`'s output, unless there is no output, no floor, or the user skips it.
+fn floor_check<'a>(call: &'a ZigCall, settings: &Settings) -> Option<FloorCheck<'a>> {
+    if settings.skip_glibc_check {
+        return None;
+    }
+    Some(FloorCheck {
+        output: call.output.as_deref()?,
+        floor: call.glibc_floor?,
+        target: call.target?.spec.rust,
+    })
 }
 
 /// Runs `call` with `zig` (from [`find_zig`]; the callers need its path to build some lines).
@@ -93,10 +187,7 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
         );
     }
     let cmd = zig_command(&zig.path, &zig_args, settings)?;
-    let check = call
-        .glibc_floor
-        .zip(call.output.as_ref())
-        .filter(|_| !settings.skip_glibc_check);
+    let check = floor_check(&call, settings);
     let strip = call.output.as_ref().filter(|_| call.strip_debug);
     if response.is_none() && check.is_none() && strip.is_none() && settings.explain.is_none() {
         return Err(exec::exec(cmd));
@@ -125,8 +216,8 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
             eprintln!("ziglink: error: {line}");
         }
     }
-    if let (ExitCode::SUCCESS, Some((floor, output)), Some(target)) = (code, check, call.target) {
-        match glibc_check::check_output(output, floor, target.spec.rust) {
+    if let (ExitCode::SUCCESS, Some(check)) = (code, check) {
+        match glibc_check::check_output(check.output, check.floor, check.target) {
             // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
             Err(unreadable @ Error::CheckUnreadable { .. }) => {
                 eprintln!("ziglink: warning: {unreadable}")
@@ -167,14 +258,14 @@ fn signalled(waited: &exec::Waited, call: &ZigCall, before: &output::Stamp) -> O
 /// The explanation of `call` about to run as `command`.
 pub fn explanation(call: &ZigCall, command: &str) -> String {
     let args = call.args.iter().filter_map(|a| a.to_str());
-    let unknown = if call.driver == "cc" || call.driver == "c++" {
+    let unknown = if call.job.is_clang() {
         linker_options::unknown(args)
     } else {
         Vec::new()
     };
     let added: usize = call.changes.iter().map(|c| c.added.len()).sum();
     explain::render(&Explanation {
-        what: call.what,
+        what: call.job.describe(),
         target: call.target.as_ref(),
         lead: &call.lead,
         changes: &call.changes,
@@ -189,12 +280,12 @@ pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result
     let mut cmd = Command::new(zig);
     cmd.args(args);
     if let Some(dir) = location::for_this_process().for_zig()? {
-        if settings.log {
-            eprintln!(
-                "ziglink: zig's default cache is not writable; using {}",
+        settings.log_line(|| {
+            format!(
+                "zig's default cache is not writable; using {}",
                 dir.display()
-            );
-        }
+            )
+        });
         cmd.env(location::ZIG_CACHE_VAR, dir);
     }
     Ok(cmd)
@@ -246,11 +337,11 @@ fn response_file(dir: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile>
 }
 
 fn log(settings: &Settings, zig: &find::Zig, args: &[OsString]) {
-    if settings.log {
-        eprintln!(
-            "ziglink: zig from {}: {}",
+    settings.log_line(|| {
+        format!(
+            "zig from {}: {}",
             zig.found_by,
             exec::shell_line(&zig.path, args)
-        );
-    }
+        )
+    });
 }

@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 
 use crate::call::infer;
-use crate::call::launch::{self, ZigCall};
+use crate::call::launch::{self, Job, ZigCall};
 use crate::call::lead_args;
 use crate::call::reproducible;
 use crate::call::response;
@@ -37,18 +37,12 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
             .args
             .extend(reproducible::link_args(&translation.args));
     }
-    let output = infer::output_path(&translation.args);
     let strip_debug = translation.applied(rules::STRIP_DEBUG);
+    let lead = lead_args::target_lead(&target);
+    let response_dir = expanded.first_file_dir;
     Ok(ZigCall {
-        driver: "cc",
-        what: "link",
-        target: Some(target),
-        lead: lead_args::target_lead(&target),
-        args: translation.args,
-        changes: translation.changes,
-        response_dir: expanded.first_file_dir,
-        output,
         glibc_floor: target.glibc,
         strip_debug,
+        ..ZigCall::translated(Job::Link, target, lead, translation, response_dir)
     })
 }

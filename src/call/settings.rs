@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::Result;
 use crate::target::glibc::Glibc;
-use crate::target::triple::Target;
+use crate::target::triple::{self, Target};
 
 pub const TARGET: &str = "ZIGLINK_TARGET";
 pub const GLIBC: &str = "ZIGLINK_GLIBC";
@@ -92,11 +92,18 @@ impl Settings {
         }
     }
 
+    /// Under `ZIGLINK_LOG`, prints `ziglink: <line>` on stderr; the line is only made then.
+    pub fn log_line(&self, line: impl FnOnce() -> String) {
+        if self.log {
+            eprintln!("ziglink: {}", line());
+        }
+    }
+
     /// The target for `text` (`triple[.MAJOR.MINOR]`) with the floor the environment asks for:
     /// what the linker, the C tools and `ziglink cargo` all resolve a target with.
     pub fn resolve_target(&self, text: &str) -> Result<Target> {
-        let triple = text.split('.').next().unwrap_or(text);
-        let glibc = self.glibc_for(triple, |name| std::env::var_os(name))?;
+        let (name, _) = triple::split_spec(text);
+        let glibc = self.glibc_for(name, |var| std::env::var_os(var))?;
         Target::resolve(text, glibc)
     }
 
@@ -111,11 +118,8 @@ impl Settings {
 }
 
 /// `ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU` for `aarch64-unknown-linux-gnu`.
-pub fn glibc_var_for(triple: &str) -> String {
-    format!(
-        "{GLIBC}_{}",
-        triple.to_ascii_uppercase().replace(['-', '.'], "_")
-    )
+pub fn glibc_var_for(rust_triple: &str) -> String {
+    format!("{GLIBC}_{}", triple::env_upper(rust_triple))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::call::compiler_identity;
 use crate::call::infer;
-use crate::call::launch::{self, ZigCall};
+use crate::call::launch::{self, Job, ZigCall};
 use crate::call::lead_args;
 use crate::call::lead_args::Added;
 use crate::call::reproducible;
@@ -51,12 +51,13 @@ impl Tool {
         }
     }
 
-    fn driver(self) -> &'static str {
+    /// What a call of this tool does.
+    fn job(self) -> Job {
         match self {
-            Tool::Cc => "cc",
-            Tool::Cxx => "c++",
-            Tool::Ar => "ar",
-            Tool::Ranlib => "ranlib",
+            Tool::Cc => Job::CCompile,
+            Tool::Cxx => Job::CxxCompile,
+            Tool::Ar => Job::Archive,
+            Tool::Ranlib => Job::Ranlib,
         }
     }
 
@@ -87,18 +88,7 @@ pub fn prepare(
 ) -> Result<ZigCall> {
     Ok(match tool {
         // zig's ar and ranlib are target-independent and read their own @files.
-        Tool::Ar | Tool::Ranlib => ZigCall {
-            driver: tool.driver(),
-            what: tool.driver(),
-            target: None,
-            lead: Vec::new(),
-            args: args.to_vec(),
-            changes: Vec::new(),
-            response_dir: None,
-            output: None,
-            glibc_floor: None,
-            strip_debug: false,
-        },
+        Tool::Ar | Tool::Ranlib => ZigCall::untranslated(tool.job(), args),
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
             // The line's own `--target=` (when it is a Rust triple) is the most specific;
@@ -126,7 +116,6 @@ pub fn prepare(
                     args: reproducible::compile_args_here(&zig.path, &translation.args)?,
                 });
             }
-            let output = infer::output_path(&translation.args);
             // A compiler asked to link (CMake and autotools link through it) strips as the
             // linker does; a compile's `-Wl,` options do nothing.
             let compiles = translation
@@ -134,21 +123,10 @@ pub fn prepare(
                 .iter()
                 .any(|a| a == "-c" || a == "-E" || a == "-S");
             let strip_debug = !compiles && translation.applied(rules::STRIP_DEBUG);
+            let response_dir = expanded.first_file_dir;
             ZigCall {
-                driver: tool.driver(),
-                what: if tool == Tool::Cc {
-                    "C compile"
-                } else {
-                    "C++ compile"
-                },
-                target: Some(target),
-                lead,
-                args: translation.args,
-                changes: translation.changes,
-                response_dir: expanded.first_file_dir,
-                output,
-                glibc_floor: None,
                 strip_debug,
+                ..ZigCall::translated(tool.job(), target, lead, translation, response_dir)
             }
         }
     })

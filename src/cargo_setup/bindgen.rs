@@ -79,12 +79,9 @@ pub fn clang_args(
         let stable = store.and_then(|store| match store.stable(&absolute) {
             Ok(copy) => Some(copy),
             Err(err) => {
-                if settings.log {
-                    eprintln!(
-                        "ziglink: naming zig's own {} for bindgen: {err}",
-                        absolute.display()
-                    );
-                }
+                settings.log_line(|| {
+                    format!("naming zig's own {} for bindgen: {err}", absolute.display())
+                });
                 None
             }
         });

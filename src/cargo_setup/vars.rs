@@ -4,24 +4,14 @@
 
 use crate::call::settings::glibc_var_for;
 use crate::call::tools::Tool;
-use crate::target::triple::Target;
-
-/// `aarch64-unknown-linux-gnu` as cargo's `CARGO_TARGET_<T>_*` variables spell it.
-fn upper(triple: &str) -> String {
-    triple.to_ascii_uppercase().replace('-', "_")
-}
-
-/// `aarch64-unknown-linux-gnu` as cc-rs's `CC_<target>` variables spell it.
-fn lower(triple: &str) -> String {
-    triple.replace('-', "_")
-}
+use crate::target::triple::{env_lower, env_upper, Target};
 
 /// The linker cargo should run: a name, resolved through PATH.
 pub const LINKER: &str = "ziglink";
 
 /// `CARGO_TARGET_<TRIPLE>_LINKER`, the variable form of `[target.<triple>] linker`.
 pub fn linker_var(triple: &str) -> String {
-    format!("CARGO_TARGET_{}_LINKER", upper(triple))
+    format!("CARGO_TARGET_{}_LINKER", env_upper(triple))
 }
 
 /// What build scripts and the linker read for `target`: the C tools cc-rs and the cmake crate
@@ -32,7 +22,7 @@ pub fn build_env(target: &Target) -> Vec<(String, String)> {
         .iter()
         .map(|tool| {
             (
-                format!("{}_{}", tool.env_prefix(), lower(triple)),
+                format!("{}_{}", tool.env_prefix(), env_lower(triple)),
                 tool.program().to_string(),
             )
         })
@@ -40,7 +30,7 @@ pub fn build_env(target: &Target) -> Vec<(String, String)> {
     // The cmake crate's `cmake` for this target: ziglink's, which keeps CMake's build folders
     // working across build environments (`crate::call::cmake`).
     vars.push((
-        format!("CMAKE_{}", lower(triple)),
+        format!("CMAKE_{}", env_lower(triple)),
         crate::call::cmake::PROGRAM.to_string(),
     ));
     if let Some(glibc) = target.glibc {
@@ -57,7 +47,7 @@ pub fn bindgen_args(
     var: impl Fn(&str) -> Option<String>,
 ) -> (String, String) {
     let triple = target.spec.rust;
-    let name = format!("BINDGEN_EXTRA_CLANG_ARGS_{}", lower(triple));
+    let name = format!("BINDGEN_EXTRA_CLANG_ARGS_{}", env_lower(triple));
     let existing = var(&name)
         .or_else(|| var(&format!("BINDGEN_EXTRA_CLANG_ARGS_{triple}")))
         .or_else(|| var("BINDGEN_EXTRA_CLANG_ARGS"))

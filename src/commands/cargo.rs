@@ -13,6 +13,7 @@ use crate::call::settings::{self, Settings};
 use crate::cargo_setup::{self, path_env, Destination, Here, Setting};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::target::triple;
 
 /// ziglink's own flag, which cargo never sees.
 pub const REPRODUCIBLE_FLAG: &str = "--reproducible";
@@ -76,8 +77,7 @@ pub fn split_args(args: &[OsString]) -> CargoArgs {
             out.args.push(arg.clone());
             continue;
         };
-        out.args
-            .push(OsString::from(spec.split('.').next().unwrap_or_default()));
+        out.args.push(OsString::from(triple::split_spec(&spec).0));
         out.targets.push(spec);
     }
     out
@@ -110,12 +110,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
         let path = std::env::var_os("PATH").unwrap_or_default();
         cargo.envs(path_env::prepend(dir, &path).map(|path| ("PATH", path)));
     }
-    if settings.log {
-        eprintln!(
-            "ziglink: {}",
-            exec::shell_line(Path::new("cargo"), &cargo_args)
-        );
-    }
+    settings.log_line(|| exec::shell_line(Path::new("cargo"), &cargo_args));
     Err(exec_cargo(cargo))
 }
 

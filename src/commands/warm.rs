@@ -65,10 +65,6 @@ const RUST_LIBS: &[&str] = &[
     "-lc",
 ];
 
-fn is_musl(target: &Target) -> bool {
-    target.glibc.is_none()
-}
-
 /// A link line as rustc writes it for `output` in `profile` (rustc 1.85 to 1.95 on Linux),
 /// before ziglink's rules. `-lstdc++` is what cc-rs asks for when a crate compiles C++.
 pub fn rustc_link_line(
@@ -93,7 +89,7 @@ pub fn rustc_link_line(
     line.push(out.into());
     line.push("-Wl,--gc-sections".into());
     // musl targets link statically, as Rust does by default (`crt-static`).
-    let kind: &[&str] = match (output, is_musl(target)) {
+    let kind: &[&str] = match (output, target.is_musl()) {
         (Output::Executable, false) => &["-pie"],
         (Output::Executable, true) => &["-static-pie"],
         (Output::SharedObject, false) => &["-shared"],
@@ -202,13 +198,13 @@ fn run_step(
     target: &Target,
     settings: &Settings,
 ) -> Result<()> {
-    if settings.log {
-        eprintln!(
-            "ziglink: in {}: {}",
+    settings.log_line(|| {
+        format!(
+            "in {}: {}",
             dir.display(),
             exec::shell_line(zig, &step.args)
-        );
-    }
+        )
+    });
     let status = launch::zig_command(zig, &step.args, settings)?
         .current_dir(dir)
         .status()

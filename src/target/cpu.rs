@@ -94,7 +94,7 @@ pub fn rustflags_from_env(triple: &str, var: impl Fn(&str) -> Option<String>) ->
     }
     let target_var = format!(
         "CARGO_TARGET_{}_RUSTFLAGS",
-        triple.to_ascii_uppercase().replace(['-', '.'], "_")
+        super::triple::env_upper(triple)
     );
     ["RUSTFLAGS", &target_var, "CARGO_BUILD_RUSTFLAGS"]
         .iter()

@@ -124,16 +124,33 @@ pub struct Target {
     pub glibc: Option<Glibc>,
 }
 
+/// `triple[.MAJOR.MINOR]` split into the triple and the glibc suffix, if there is one.
+pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
+    match spec.split_once('.') {
+        Some((triple, suffix)) => (triple, Some(suffix)),
+        None => (spec, None),
+    }
+}
+
+/// `aarch64-unknown-linux-gnu` as cargo spells it in upper-case variable names
+/// (`CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER`), and as ziglink's own variables do.
+pub fn env_upper(triple: &str) -> String {
+    triple.to_ascii_uppercase().replace(['-', '.'], "_")
+}
+
+/// `aarch64-unknown-linux-gnu` as cc-rs and the cmake crate spell it in variable names
+/// (`CC_aarch64_unknown_linux_gnu`).
+pub fn env_lower(triple: &str) -> String {
+    triple.replace('-', "_")
+}
+
 impl Target {
     /// Resolves `triple[.MAJOR.MINOR]`. The suffix wins over `glibc`, which wins over the
     /// default (2.17, raised to the target's floor). An explicit request below the floor is an
     /// error: silently linking against something newer would break the promise the user asked
     /// for.
     pub fn resolve(spec_text: &str, glibc: Option<Glibc>) -> Result<Target> {
-        let (triple, suffix) = match spec_text.split_once('.') {
-            Some((triple, suffix)) => (triple, Some(suffix)),
-            None => (spec_text, None),
-        };
+        let (triple, suffix) = split_spec(spec_text);
         let spec = lookup(triple).ok_or_else(|| Error::UnsupportedTarget {
             supported: supported_names().join(", "),
             given: spec_text.to_string(),
