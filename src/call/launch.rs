@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::target::glibc::Glibc;
 use crate::target::triple::Target;
+use crate::text::shell;
 use crate::zig::cache::location;
 use crate::zig::find;
 use crate::zig::glibc_list;
@@ -183,7 +184,7 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     if let Some(to) = &settings.explain {
         explain::emit(
             to,
-            &explanation(&call, &exec::shell_line(&zig.path, &zig_args)),
+            &explanation(&call, &shell::command_line(&zig.path, &zig_args)),
         );
     }
     let cmd = zig_command(&zig.path, &zig_args, settings)?;
@@ -341,7 +342,7 @@ fn log(settings: &Settings, zig: &find::Zig, args: &[OsString]) {
         format!(
             "zig from {}: {}",
             zig.found_by,
-            exec::shell_line(&zig.path, args)
+            shell::command_line(&zig.path, args)
         )
     });
 }

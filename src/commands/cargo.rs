@@ -6,7 +6,6 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::call::exec;
 use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
 use crate::call::settings::{self, Settings};
@@ -14,6 +13,7 @@ use crate::cargo_setup::{self, path_env, Destination, Here, Setting};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::target::triple;
+use crate::text::shell;
 
 /// ziglink's own flag, which cargo never sees.
 pub const REPRODUCIBLE_FLAG: &str = "--reproducible";
@@ -110,7 +110,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
         let path = std::env::var_os("PATH").unwrap_or_default();
         cargo.envs(path_env::prepend(dir, &path).map(|path| ("PATH", path)));
     }
-    settings.log_line(|| exec::shell_line(Path::new("cargo"), &cargo_args));
+    settings.log_line(|| shell::command_line(Path::new("cargo"), &cargo_args));
     Err(exec_cargo(cargo))
 }
 

@@ -3,13 +3,13 @@
 
 use std::ffi::OsString;
 
-use crate::call::exec;
 use crate::call::launch;
 use crate::call::linker;
 use crate::call::settings::Settings;
 use crate::call::tools::Tool;
 use crate::error::Result;
 use crate::exit::ExitCode;
+use crate::text::shell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LineKind {
@@ -39,7 +39,7 @@ pub fn run(target: Option<String>, kind: LineKind, args: &[OsString]) -> Result<
     line.extend(call.args.iter().cloned());
     print!(
         "{}",
-        launch::explanation(&call, &exec::shell_line(&zig, &line))
+        launch::explanation(&call, &shell::command_line(&zig, &line))
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,6 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::call::exec;
 use crate::call::launch;
 use crate::call::lead_args;
 use crate::call::rules;
@@ -20,6 +19,7 @@ use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::target::triple::Target;
+use crate::text::shell;
 use crate::zig::cache;
 
 pub struct Request {
@@ -202,7 +202,7 @@ fn run_step(
         format!(
             "in {}: {}",
             dir.display(),
-            exec::shell_line(zig, &step.args)
+            shell::command_line(zig, &step.args)
         )
     });
     let status = launch::zig_command(zig, &step.args, settings)?

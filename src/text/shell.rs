@@ -19,6 +19,11 @@ pub fn join_os<'a>(words: impl IntoIterator<Item = &'a std::ffi::OsStr>) -> Stri
     join(words.iter().map(|w| w.as_ref()))
 }
 
+/// `program` and its `args` as one shell line, for `ZIGLINK_LOG` and explanations.
+pub fn command_line(program: &std::path::Path, args: &[std::ffi::OsString]) -> String {
+    join_os(std::iter::once(program.as_os_str()).chain(args.iter().map(|a| a.as_os_str())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +41,22 @@ mod tests {
             assert_eq!(quote(word), quoted, "{word:?}");
         }
         assert_eq!(join(["-isystem", "/my zig"]), "-isystem '/my zig'");
+    }
+
+    #[test]
+    fn shell_line_quotes_only_what_needs_it() {
+        let args = [
+            "cc",
+            "-target",
+            "x86_64-linux-gnu.2.17",
+            "/a b/c.o",
+            "it's",
+            "",
+        ];
+        let args: Vec<std::ffi::OsString> = args.iter().map(std::ffi::OsString::from).collect();
+        assert_eq!(
+            command_line(std::path::Path::new("/z/zig"), &args),
+            r"/z/zig cc -target x86_64-linux-gnu.2.17 '/a b/c.o' 'it'\''s' ''"
+        );
     }
 }

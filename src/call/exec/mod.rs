@@ -10,14 +10,11 @@ mod orphans;
 #[cfg(unix)]
 pub mod signals;
 
-use std::ffi::OsString;
 use std::io::Read;
-use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::text::shell;
 
 /// How zig ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,32 +151,5 @@ fn start_error(cmd: &Command, source: std::io::Error) -> Error {
     Error::ZigStart {
         path: cmd.get_program().into(),
         source,
-    }
-}
-
-/// The command as a shell line, for `ZIGLINK_LOG`.
-pub fn shell_line(program: &Path, args: &[OsString]) -> String {
-    shell::join_os(std::iter::once(program.as_os_str()).chain(args.iter().map(|a| a.as_os_str())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shell_line_quotes_only_what_needs_it() {
-        let args = [
-            "cc",
-            "-target",
-            "x86_64-linux-gnu.2.17",
-            "/a b/c.o",
-            "it's",
-            "",
-        ];
-        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        assert_eq!(
-            shell_line(Path::new("/z/zig"), &args),
-            r"/z/zig cc -target x86_64-linux-gnu.2.17 '/a b/c.o' 'it'\''s' ''"
-        );
     }
 }
