@@ -6,7 +6,7 @@
 //! anything else.
 //!
 //! Inputs made of several parts separate them with NUL bytes; a leading byte, where there is
-//! one, picks a target from `target::TARGETS`.
+//! one, picks a target from `target::triple::TARGETS`.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;

@@ -1,5 +1,5 @@
-//! The environment `ziglink cargo` gives cargo: every setting cargo and build scripts need to
-//! link and compile for a target with ziglink. Names only, never paths, so that the values
+//! The variables cargo and build scripts read to link and compile a target with ziglink, and
+//! their names. Names only, never paths, so that the values
 //! are the same in every environment and cargo's fingerprints (and shared caches) hold.
 
 use crate::call::settings::glibc_var_for;

@@ -22,7 +22,7 @@ pub struct Store {
 }
 
 impl Store {
-    /// `own` is ziglink's folder in zig's cache, checked to be private (`zig_cache::own_dir`):
+    /// `own` is ziglink's folder in zig's cache, checked to be private (`zig::cache::own_dir`):
     /// a copy found there is used as it is.
     pub fn new(own: &Path, zig_version: &str, lib_dirs: &[PathBuf]) -> Store {
         Store {

@@ -1,6 +1,6 @@
-//! `ziglink config --edit FILE`: the settings of `config_snippet` merged into an existing
-//! `pyproject.toml` or `.cargo/config.toml`, keeping its comments, order and formatting
-//! (`toml_edit`). A snippet appended or pasted declares `[build-system]`, `[tool.maturin]` or
+//! `ziglink config --edit FILE`: the settings `cargo_setup::build` makes for a file, merged
+//! into an existing `pyproject.toml` or `.cargo/config.toml`, keeping its comments, order and
+//! formatting (`toml_edit`). A snippet appended or pasted declares `[build-system]`, `[tool.maturin]` or
 //! `[env]` a second time when the file has one, which TOML refuses; merging cannot.
 
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
