@@ -126,6 +126,16 @@ class Bench:
             sys.exit("bench: cargo zigbuild wrote no zigcc wrapper for " + SPEC)
         return scripts[0]
 
+    def baseline_env(self, env: dict[str, str]) -> dict[str, str]:
+        """`env` for the baseline wheel's tools: their venv first on PATH, and a zig cache of
+        their own. Two installs of one zig must not share a cache: each would find the cache's
+        records written for the other's files, and hash them all again at every switch (about a
+        second per link on a 2-core VM)."""
+        return {
+            **with_path(env, self.baseline_bin),
+            "ZIG_GLOBAL_CACHE_DIR": str(self.work / "zig-cache-baseline"),
+        }
+
     def captured_link(self) -> list[str]:
         """rustc's link line for a release build of the hello-bin fixture."""
         env = {**self.env, "CARGO_TARGET_DIR": str(self.work / "t-capture")}
@@ -143,19 +153,28 @@ def call(name: str, cmd: list[str], env: dict[str, str], cwd: Path) -> float:
     return elapsed
 
 
-def measure(variants: dict[str, list[str]], *, env, cwd, rounds: int) -> dict[str, float]:
-    """Median wall time of each variant, run interleaved in a random order each round.
+def measure(
+    variants: dict[str, list[str]],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    rounds: int,
+    own_env: dict[str, dict[str, str]] | None = None,
+) -> dict[str, float]:
+    """Median wall time of each variant, run interleaved in a random order each round, in `env`
+    or in the variant's entry in `own_env`.
 
-    Each runs once untimed first, so that none is timed while zig fills its cache for it: the
-    baseline's tool, for one, runs a zig of another install, which zig may cache apart."""
+    Each runs once untimed first, so that none is timed while zig fills its cache for it (the
+    baseline's zig cache starts empty)."""
+    envs = {name: (own_env or {}).get(name, env) for name in variants}
     for name, cmd in variants.items():
-        call(name, cmd, env, cwd)
+        call(name, cmd, envs[name], cwd)
     times: dict[str, list[float]] = {name: [] for name in variants}
     names = list(variants)
     for _ in range(rounds):
         random.shuffle(names)
         for name in names:
-            times[name].append(call(name, variants[name], env, cwd))
+            times[name].append(call(name, variants[name], envs[name], cwd))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -168,10 +187,12 @@ def per_call(
     ours = [str(bench.bin / tool), *args]
     direct = bench.zig_line(ours, env, bench.work)
     variants = {DIRECT: direct, SHIM: [bench.shim, *direct], tool: ours}
+    own_env = {}
     if bench.baseline_bin is not None:
         variants[baseline(tool)] = [str(bench.baseline_bin / tool), *args]
+        own_env[baseline(tool)] = bench.baseline_env(env)
     variants[WRAPPER] = [str(bench.wrapper), *args]
-    medians = measure(variants, env=env, cwd=bench.work, rounds=rounds)
+    medians = measure(variants, env=env, cwd=bench.work, rounds=rounds, own_env=own_env)
     report(f"{what}, median of {rounds}:", medians, DIRECT)
     return medians
 
@@ -189,7 +210,8 @@ def compare_wheels(bench: Bench, rounds: int) -> None:
     interleaved."""
     new, old = bench.bin / "ziglink", bench.baseline_bin / "ziglink"
     variants = {"new": [str(new), "--version"], "baseline": [str(old), "--version"]}
-    startup = measure(variants, env=bench.env, cwd=bench.work, rounds=rounds)
+    own_env = {"baseline": bench.baseline_env(bench.env)}
+    startup = measure(variants, env=bench.env, cwd=bench.work, rounds=rounds, own_env=own_env)
     print(f"\nziglink binary, new wheel against baseline (start-up: `ziglink --version`, "
           f"median of {rounds}):")  # fmt: skip
     print(f"  {'':10}{'new':>14}{'baseline':>14}{'new/baseline':>14}")
