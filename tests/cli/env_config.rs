@@ -72,6 +72,32 @@ fn env_and_config_refuse_what_cargo_subcommand_refuses() {
     }
 }
 
+/// `env` is `cargo` with the variables printed instead of set, so it refuses what `cargo` would
+/// refuse before building; `config` writes a file for builds in other environments, which this
+/// environment's flags say nothing about.
+#[test]
+fn env_checks_this_environment_as_cargo_subcommand_does_and_config_does_not() {
+    let foreign = ["--target", "aarch64-unknown-linux-gnu"];
+    for sub in ["env", "cargo"] {
+        let mut args = vec![sub];
+        if sub == "cargo" {
+            args.push("build");
+        }
+        args.extend(foreign);
+        let out = ziglink(&args)
+            .env("RUSTFLAGS", "-C target-cpu=native")
+            .env("ZIGLINK_ZIG", "/bin/true")
+            .output()
+            .unwrap();
+        assert_one_line_error(&out, "-C target-cpu=native, but aarch64-unknown-linux-gnu");
+    }
+    let out = ziglink(&["config", foreign[0], foreign[1]])
+        .env("RUSTFLAGS", "-C target-cpu=native")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn config_prints_a_cargo_config_for_each_target() {
     let out = ziglink(&["config", "-t", "s390x-unknown-linux-gnu.2.19"])
