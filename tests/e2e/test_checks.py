@@ -111,8 +111,8 @@ def test_explain_command_reads_a_line_from_a_response_file(installed, tmp_path):
 
 
 def _table(name: str) -> list[str]:
-    """A string table from src/linker_options.rs, so the test follows the source."""
-    source = (ROOT / "src" / "linker_options.rs").read_text()
+    """A string table from src/call/explain/linker_options.rs, so the test follows the source."""
+    source = (ROOT / "src" / "call" / "explain" / "linker_options.rs").read_text()
     body = re.search(rf"pub const {name}: &\[&str\] = &\[(.*?)\];", source, re.DOTALL).group(1)
     return re.findall(r'"([^"]*)"', body)
 
