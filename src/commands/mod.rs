@@ -1,4 +1,7 @@
-//! The command-line interface for people (as opposed to the linker interface for cargo).
+//! The command-line interface for people (as opposed to the linker interface for cargo): the
+//! argument parser here, and one module per subcommand.
+//!
+//! May depend on every other folder; nothing depends on it but the crate root.
 
 pub mod cache;
 pub mod cargo;

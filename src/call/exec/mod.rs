@@ -1,7 +1,8 @@
 //! Handing the translated command to zig: exec where possible so zig's exit status, signals
 //! and output are its own; spawn and wait only when ziglink has work to do afterwards (remove a
 //! response file, check the output). Waiting, ziglink stands in for zig: it passes signals on
-//! (`signals`), ends what a killed zig left running (`orphans`), and leaves the way zig did.
+//! (`signals`), ends what a killed zig left running (`orphans`), removes what it had begun to
+//! write (`output`), and leaves the way zig did.
 
 pub mod output;
 

@@ -1,15 +1,15 @@
 //! zig's global cache: where it is for this process (`location`, asked on every call), what
-//! is in it, and removing entries no running build holds. `scan` reads the cache, `digest` ties manifests to their
-//! output folders, `kinds` names what each entry is, `clean` decides and removes, `lock` is
-//! zig's flock(2) protocol. See docs/zig-cache.md for what `clean` guarantees.
-
-pub mod location;
+//! is in it, and removing entries no running build holds. `scan` reads the cache, `digest`
+//! ties manifests to their output folders, `kinds` names what each entry is, `clean` decides
+//! and removes, `lock` is zig's flock(2) protocol. See docs/zig-cache.md for what `clean`
+//! guarantees.
 
 pub mod age;
 pub mod clean;
 pub mod digest;
 pub mod info;
 pub mod kinds;
+pub mod location;
 pub mod lock;
 pub mod scan;
 
