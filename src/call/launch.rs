@@ -15,7 +15,7 @@ use crate::call::exec::output;
 use crate::call::explain::linker_options;
 use crate::call::explain::{self, Explanation};
 use crate::call::infer;
-use crate::call::lead_args::Added;
+use crate::call::lead_args::{self, Added};
 use crate::call::response;
 use crate::call::rules::{Change, Translation};
 use crate::call::settings::Settings;
@@ -131,7 +131,7 @@ impl ZigCall {
     /// The start of zig's command line: the driver and ziglink's own arguments.
     pub fn head(&self) -> Vec<OsString> {
         let mut head = vec![OsString::from(self.job.driver())];
-        head.extend(crate::call::lead_args::lead_args(&self.lead));
+        head.extend(lead_args::lead_args(&self.lead));
         head
     }
 }

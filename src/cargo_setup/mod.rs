@@ -10,6 +10,7 @@ pub mod path_env;
 pub mod sccache_key;
 pub mod vars;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crate::call::rustc_cpu;
@@ -77,6 +78,16 @@ pub struct Setup {
     /// ziglink's own folder, when PATH needs it in front for the bare names in `settings` to
     /// resolve to the ziglink that made them.
     pub path_dir: Option<PathBuf>,
+    /// This process's PATH, which `path_dir` was judged against; empty for a file.
+    pub path: OsString,
+}
+
+impl Setup {
+    /// The PATH cargo's process needs: `path` with `path_dir` in front, or `None` when `path`
+    /// already serves.
+    pub fn path_with_own_dir(&self) -> Option<OsString> {
+        path_env::prepend(self.path_dir.as_deref()?, &self.path)
+    }
 }
 
 /// The one builder of cargo's environment. For this process, it first makes the checks every
@@ -95,6 +106,7 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
         return Ok(Setup {
             settings,
             path_dir: None,
+            path: OsString::new(),
         });
     };
     for target in targets {
@@ -113,6 +125,7 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
     Ok(Setup {
         settings,
         path_dir: path_env::own_dir_to_prepend(&path),
+        path,
     })
 }
 

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
 use crate::call::settings::{self, Settings};
-use crate::cargo_setup::{self, path_env, Destination, Here, Setting};
+use crate::cargo_setup::{self, Destination, Here, Setting};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::target::triple;
@@ -106,9 +106,8 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     }
     cargo.args(&cargo_args);
     cargo.envs(setup.settings.iter().map(Setting::as_env_var));
-    if let Some(dir) = &setup.path_dir {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        cargo.envs(path_env::prepend(dir, &path).map(|path| ("PATH", path)));
+    if let Some(path) = setup.path_with_own_dir() {
+        cargo.env("PATH", path);
     }
     settings.log_line(|| shell::command_line(Path::new("cargo"), &cargo_args));
     Err(exec_cargo(cargo))

@@ -33,7 +33,6 @@ pub fn run(request: &EnvRequest) -> Result<ExitCode> {
         bindgen: request.bindgen,
     };
     let setup = cargo_setup::build(&targets, &Destination::Process(here))?;
-    let path = std::env::var_os("PATH").unwrap_or_default();
     let dir = setup.path_dir.iter();
     let exports: Vec<Export> = dir
         .map(|dir| Export::PrependPath(dir.to_string_lossy().into_owned()))
@@ -47,7 +46,7 @@ pub fn run(request: &EnvRequest) -> Result<ExitCode> {
         .collect();
     print!(
         "{}",
-        exports::render(&exports, request.shell, &path.to_string_lossy())
+        exports::render(&exports, request.shell, &setup.path.to_string_lossy())
     );
     Ok(ExitCode::SUCCESS)
 }
