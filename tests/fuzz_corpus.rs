@@ -52,6 +52,11 @@ fn elf_files() {
 }
 
 #[test]
+fn macho_files() {
+    replay("macho_file", fuzzing::macho_file);
+}
+
+#[test]
 fn zig_manifests() {
     replay("zig_manifest", fuzzing::zig_manifest);
 }

@@ -1,6 +1,6 @@
 //! Handing a translated command line to zig, the one step the linker and the C tools share:
 //! find zig, log or explain, and exec, going through a response file when the line came in
-//! one. A link with a glibc floor to check, or a call being explained, waits for zig instead.
+//! one. A link with a floor to check, or a call being explained, waits for zig instead.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -9,6 +9,7 @@ use std::process::Command;
 
 use crate::call::after_link::failed_link;
 use crate::call::after_link::glibc_check;
+use crate::call::after_link::macos_check;
 use crate::call::after_link::strip_debug;
 use crate::call::exec;
 use crate::call::exec::output;
@@ -21,7 +22,7 @@ use crate::call::rules::{Change, Translation};
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::target::glibc::Glibc;
+use crate::target::floor::Floor;
 use crate::target::triple::Target;
 use crate::text::shell;
 use crate::zig::cache::location;
@@ -82,8 +83,11 @@ pub struct ZigCall {
     /// The file the call writes (`-o`): checked after zig, and removed when zig is ended by a
     /// signal after it started writing it.
     pub output: Option<PathBuf>,
-    /// The glibc floor the output must keep to, checked after zig.
-    pub glibc_floor: Option<Glibc>,
+    /// The floor the output must keep to, checked after zig.
+    pub floor: Option<Floor>,
+    /// A private folder zig reads from during the call (text stubs for Apple's libraries),
+    /// removed when the call is dropped; a call that has one waits for zig.
+    pub scratch: Option<tempfile::TempDir>,
     /// Remove the output's debug sections after zig, for the `-Wl,--strip-debug` zig was not
     /// given (`strip_debug`).
     pub strip_debug: bool,
@@ -108,7 +112,8 @@ impl ZigCall {
             args: translation.args,
             changes: translation.changes,
             response_dir,
-            glibc_floor: None,
+            floor: None,
+            scratch: None,
             strip_debug: false,
         }
     }
@@ -123,7 +128,8 @@ impl ZigCall {
             changes: Vec::new(),
             response_dir: None,
             output: None,
-            glibc_floor: None,
+            floor: None,
+            scratch: None,
             strip_debug: false,
         }
     }
@@ -136,22 +142,22 @@ impl ZigCall {
     }
 }
 
-/// The glibc floor check a call's output is due after zig succeeds.
+/// The floor check a call's output is due after zig succeeds.
 struct FloorCheck<'a> {
     output: &'a Path,
-    floor: Glibc,
+    floor: Floor,
     /// The Rust triple, for the message.
     target: &'static str,
 }
 
 /// The check of `call`'s output, unless there is no output, no floor, or the user skips it.
 fn floor_check<'a>(call: &'a ZigCall, settings: &Settings) -> Option<FloorCheck<'a>> {
-    if settings.skip_glibc_check {
+    if settings.skip_floor_check {
         return None;
     }
     Some(FloorCheck {
         output: call.output.as_deref()?,
-        floor: call.glibc_floor?,
+        floor: call.floor?,
         target: call.target?.spec.rust,
     })
 }
@@ -190,7 +196,8 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     let cmd = zig_command(&zig.path, &zig_args, settings)?;
     let check = floor_check(&call, settings);
     let strip = call.output.as_ref().filter(|_| call.strip_debug);
-    if response.is_none() && check.is_none() && strip.is_none() && settings.explain.is_none() {
+    let waits = response.is_some() || call.scratch.is_some() || check.is_some() || strip.is_some();
+    if !waits && settings.explain.is_none() {
         return Err(exec::exec(cmd));
     }
     let before = output::Stamp::of(call.output.as_deref());
@@ -213,12 +220,18 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     }
     let code = exec::leave_like(waited.ended);
     if code != ExitCode::SUCCESS && call.output.is_some() {
-        for line in failed_link::diagnose(&call.args, call.glibc_floor) {
+        for line in failed_link::diagnose(&call.args, call.floor.and_then(Floor::glibc)) {
             eprintln!("ziglink: error: {line}");
         }
     }
     if let (ExitCode::SUCCESS, Some(check)) = (code, check) {
-        match glibc_check::check_output(check.output, check.floor, check.target) {
+        let checked = match check.floor {
+            Floor::Glibc(floor) => glibc_check::check_output(check.output, floor, check.target),
+            Floor::MacOs(floor) => {
+                macos_check::check_output(check.output, floor, check.target, &call.args)
+            }
+        };
+        match checked {
             // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
             Err(unreadable @ Error::CheckUnreadable { .. }) => {
                 eprintln!("ziglink: warning: {unreadable}")
@@ -260,7 +273,7 @@ fn signalled(waited: &exec::Waited, call: &ZigCall, before: &output::Stamp) -> O
 pub fn explanation(call: &ZigCall, command: &str) -> String {
     let args = call.args.iter().filter_map(|a| a.to_str());
     let unknown = if call.job.is_clang() {
-        linker_options::unknown(args)
+        linker_options::unknown(args, call.target.is_some_and(|t| t.is_apple()))
     } else {
         Vec::new()
     };

@@ -18,7 +18,8 @@ pub struct Added {
 pub fn target_lead(target: &Target) -> Vec<Added> {
     let mut lead = vec![Added {
         rule: "target",
-        reason: "zig's name for the Rust target, with the glibc floor to link against",
+        reason: "zig's name for the Rust target, with the floor to link against (a glibc \
+                 release, or a macOS deployment target)",
         args: vec![
             OsString::from("-target"),
             OsString::from(target.zig_target()),

@@ -3,6 +3,8 @@
 
 use std::ffi::OsString;
 
+use crate::call::apple_sdk;
+use crate::call::apple_stubs;
 use crate::call::infer;
 use crate::call::launch::{self, Job, ZigCall};
 use crate::call::lead_args;
@@ -38,10 +40,30 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
             .extend(reproducible::link_args(&translation.args));
     }
     let strip_debug = translation.applied(rules::STRIP_DEBUG);
-    let lead = lead_args::target_lead(&target);
+    let mut lead = lead_args::target_lead(&target);
+    let mut scratch = None;
+    if target.is_apple() {
+        match (
+            &settings.sdk,
+            apple_sdk::frameworks(&translation.args).first(),
+        ) {
+            (Some(sdk), _) => lead.push(apple_sdk::link_lead(sdk)),
+            (None, Some(framework)) => {
+                return Err(Error::FrameworkWithoutSdk {
+                    framework: framework.clone(),
+                })
+            }
+            (None, None) => {}
+        }
+        if let Some((dir, search)) = apple_stubs::for_line(&translation.args)? {
+            lead.push(search);
+            scratch = Some(dir);
+        }
+    }
     let response_dir = expanded.first_file_dir;
     Ok(ZigCall {
-        glibc_floor: target.glibc,
+        floor: target.floor,
+        scratch,
         strip_debug,
         ..ZigCall::translated(Job::Link, target, lead, translation, response_dir)
     })

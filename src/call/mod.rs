@@ -5,6 +5,8 @@
 //! `cargo_setup`, so nothing a person's command does can change what a link runs.
 
 pub mod after_link;
+pub mod apple_sdk;
+pub mod apple_stubs;
 pub mod cmake;
 pub mod compiler_identity;
 pub mod exec;

@@ -27,6 +27,9 @@ pub enum Action {
     Drop,
     /// Drop it and the argument after it (two-argument options).
     DropWithNext,
+    /// Keep it and the argument after it as they are, so that no later rule reads the value
+    /// as an argument of its own.
+    KeepWithNext,
     /// Replace it with the arguments the function returns.
     Rewrite(fn(&[u8], &Target) -> Vec<Vec<u8>>),
     /// Stop: zig would not do what the argument asks, and saying so beats a wrong artifact.
@@ -47,7 +50,11 @@ fn any_target(_: &Target) -> bool {
 }
 
 fn glibc_target(target: &Target) -> bool {
-    target.glibc.is_some()
+    target.glibc().is_some()
+}
+
+fn apple(target: &Target) -> bool {
+    target.is_apple()
 }
 
 fn musl_target(target: &Target) -> bool {
@@ -226,6 +233,29 @@ pub static RULES: &[Rule] = &[
         action: Action::Drop,
     },
     Rule {
+        name: "apple-exported-symbols",
+        reason: "rustc gives the export list of a dylib as -Wl,-exported_symbols_list -Wl,<file>; \
+                 zig's Mach-O linker reads it as is, and the file must not become an input",
+        applies: apple,
+        matches: Match::Exact("-Wl,-exported_symbols_list"),
+        action: Action::KeepWithNext,
+    },
+    Rule {
+        name: "apple-dylib",
+        reason: "-dynamiclib already makes a dylib, and zig's Mach-O linker rejects -dylib",
+        applies: apple,
+        matches: Match::Exact("-Wl,-dylib"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "macos-version-min",
+        reason: "zig takes the deployment target only from -target, where ziglink puts the floor, \
+                 and ignores this flag",
+        applies: apple,
+        matches: Match::Prefix("-mmacosx-version-min="),
+        action: Action::Drop,
+    },
+    Rule {
         name: "dynamic-list-pair",
         reason: "zig's ELF linker rejects --dynamic-list in every form",
         applies: any_target,
@@ -389,6 +419,10 @@ pub fn translate(
                 removed.extend(iter.next().cloned());
                 Vec::new()
             }
+            Action::KeepWithNext => {
+                removed.extend(iter.next().cloned());
+                removed.clone()
+            }
             Action::Rewrite(f) => f(bytes, target).into_iter().map(from_bytes).collect(),
             Action::Refuse => {
                 return Err(Error::Refused {
@@ -442,6 +476,8 @@ mod tests {
     const RV: &str = "riscv64gc-unknown-linux-gnu";
     const PPC: &str = "powerpc64le-unknown-linux-gnu";
     const I686: &str = "i686-unknown-linux-gnu";
+    const MAC_A64: &str = "aarch64-apple-darwin";
+    const MAC_X64: &str = "x86_64-apple-darwin";
 
     #[test]
     fn each_rule_does_what_its_row_says() {
@@ -451,6 +487,45 @@ mod tests {
             &'static [&'static str],
             &'static [&'static str],
         );
+        let apple_cases: &[Case] = &[
+            (
+                MAC_A64,
+                &["-Wl,-exported_symbols_list", "-Wl,/libs/libfoo.a", "a.o"],
+                &["-Wl,-exported_symbols_list", "-Wl,/libs/libfoo.a", "a.o"],
+                &["apple-exported-symbols"],
+            ),
+            (
+                GNU,
+                &["-Wl,-exported_symbols_list", "-Wl,/libs/libfoo.a"],
+                &["-Wl,-exported_symbols_list", "/libs/libfoo.a"],
+                &["wl-input-file"],
+            ),
+            (
+                MAC_X64,
+                &["-Wl,-dylib", "-dynamiclib"],
+                &["-dynamiclib"],
+                &["apple-dylib"],
+            ),
+            (GNU, &["-Wl,-dylib"], &["-Wl,-dylib"], &[]),
+            (
+                MAC_A64,
+                &["-arch", "arm64", "-mmacosx-version-min=11.0.0"],
+                &["-arch", "arm64"],
+                &["macos-version-min"],
+            ),
+            (
+                MAC_A64,
+                &["-undefined", "dynamic_lookup", "-lSystem", "-liconv"],
+                &["-undefined", "dynamic_lookup", "-lSystem", "-liconv"],
+                &[],
+            ),
+            (
+                MAC_A64,
+                &["-march=armv8.4-a"],
+                &["-mcpu=generic+v8_4a"],
+                &["aarch64-march"],
+            ),
+        ];
         let cases: &[Case] = &[
             (
                 GNU,
@@ -631,7 +706,7 @@ mod tests {
                 &["wl-input-file"],
             ),
         ];
-        for (target, input, output, rules) in cases {
+        for (target, input, output, rules) in apple_cases.iter().chain(cases) {
             let (args, changes) = run_for(target, input);
             assert_eq!(args, *output, "args of {input:?} for {target}");
             assert_eq!(changes, *rules, "rules for {input:?} for {target}");

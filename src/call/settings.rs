@@ -3,15 +3,25 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use crate::call::apple_sdk;
 use crate::error::Result;
+use crate::target::floor::Asked;
 use crate::target::glibc::Glibc;
-use crate::target::triple::{self, Target};
+use crate::target::macos::{self, MacOs};
+use crate::target::triple::{self, Target, TargetSpec};
+use crate::target::universal2;
 
 pub const TARGET: &str = "ZIGLINK_TARGET";
 pub const GLIBC: &str = "ZIGLINK_GLIBC";
+/// The prefix of `ZIGLINK_MACOS_<TRIPLE>`, the deployment target `ziglink cargo` sets for one
+/// apple target (from a suffix), which wins over `MACOSX_DEPLOYMENT_TARGET`.
+pub const MACOS: &str = "ZIGLINK_MACOS";
 pub const ZIG: &str = "ZIGLINK_ZIG";
 pub const LOG: &str = "ZIGLINK_LOG";
 pub const EXPLAIN: &str = "ZIGLINK_EXPLAIN";
+/// `0` skips the check that a linked file keeps to its floor.
+pub const FLOOR_CHECK: &str = "ZIGLINK_FLOOR_CHECK";
+/// The check's name from before it also covered macOS, still honoured.
 pub const GLIBC_CHECK: &str = "ZIGLINK_GLIBC_CHECK";
 
 /// Where explain mode writes: stderr, or (for builds whose linker output the caller hides,
@@ -30,14 +40,20 @@ pub struct Settings {
     pub target: Option<String>,
     /// `ZIGLINK_GLIBC`: the glibc floor for glibc targets.
     pub glibc: Option<Glibc>,
+    /// `MACOSX_DEPLOYMENT_TARGET`: the macOS floor for apple targets, as rustc and cc-rs read
+    /// it. Kept as text and read only for apple targets, as rustc does: a value meant for
+    /// something else does not stop a Linux build.
+    pub deployment_target: Option<String>,
+    /// `SDKROOT`, when it names a folder: the macOS SDK for apple targets' frameworks.
+    pub sdk: Option<PathBuf>,
     /// `ZIGLINK_ZIG`: the zig executable to use.
     pub zig: Option<PathBuf>,
     /// `ZIGLINK_LOG`: print the zig command before running it.
     pub log: bool,
     /// `ZIGLINK_EXPLAIN`: `1` explains each call on stderr; a path appends to that file.
     pub explain: Option<ExplainTo>,
-    /// `ZIGLINK_GLIBC_CHECK=0` turns the post-link glibc check off.
-    pub skip_glibc_check: bool,
+    /// `ZIGLINK_FLOOR_CHECK=0` (or `ZIGLINK_GLIBC_CHECK=0`) turns the post-link floor check off.
+    pub skip_floor_check: bool,
     /// `ZIGLINK_REPRODUCIBLE`: make compiles and links independent of where the sources, the
     /// target folder and zig are (`reproducible`).
     pub reproducible: bool,
@@ -56,6 +72,8 @@ impl Settings {
         Ok(Settings {
             target: text(TARGET),
             glibc,
+            deployment_target: text(macos::DEPLOYMENT_TARGET),
+            sdk: apple_sdk::from_value(var(apple_sdk::SDKROOT)),
             zig: get(ZIG).map(PathBuf::from),
             log: get(LOG).is_some_and(|v| v != "0"),
             explain: get(EXPLAIN).filter(|v| v != "0").map(|v| {
@@ -65,7 +83,9 @@ impl Settings {
                     ExplainTo::File(PathBuf::from(v))
                 }
             }),
-            skip_glibc_check: get(GLIBC_CHECK).is_some_and(|v| v == "0"),
+            skip_floor_check: [FLOOR_CHECK, GLIBC_CHECK]
+                .iter()
+                .any(|name| get(name).is_some_and(|v| v == "0")),
             reproducible: get(REPRODUCIBLE).is_some_and(|v| v != "0"),
         })
     }
@@ -92,6 +112,26 @@ impl Settings {
         }
     }
 
+    /// The deployment target for one apple target: `ZIGLINK_MACOS_<TRIPLE>`, else
+    /// `MACOSX_DEPLOYMENT_TARGET`.
+    pub fn macos_for(
+        &self,
+        triple: &str,
+        var: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Option<MacOs>> {
+        match var(&macos_var_for(triple)).filter(|v| !v.is_empty()) {
+            Some(value) => MacOs::parse_setting(
+                &value.to_string_lossy(),
+                "a ZIGLINK_MACOS_<TARGET> variable",
+            )
+            .map(Some),
+            None => match &self.deployment_target {
+                Some(text) => MacOs::parse_setting(text, macos::DEPLOYMENT_TARGET).map(Some),
+                None => Ok(None),
+            },
+        }
+    }
+
     /// Under `ZIGLINK_LOG`, prints `ziglink: <line>` on stderr; the line is only made then.
     pub fn log_line(&self, line: impl FnOnce() -> String) {
         if self.log {
@@ -104,17 +144,31 @@ impl Settings {
     pub fn resolve_target(&self, text: &str) -> Result<Target> {
         let (name, _) = triple::split_spec(text);
         let glibc = self.glibc_for(name, |var| std::env::var_os(var))?;
-        Target::resolve(text, glibc)
+        let macos = match triple::lookup(name).is_some_and(TargetSpec::is_apple) {
+            true => self.macos_for(name, |var| std::env::var_os(var))?,
+            false => None,
+        };
+        Target::resolve_asked(text, Asked { glibc, macos })
     }
 
-    /// Every target in `specs`, or the host's when there are none: how `ziglink cargo`,
-    /// `ziglink env` and `ziglink config` read their `--target` options.
+    /// Every target in `specs` (`universal2-apple-darwin` is both apple ones), or the host's
+    /// when there are none: how `ziglink cargo`, `ziglink env` and `ziglink config` read their
+    /// `--target` options.
     pub fn resolve_targets(&self, specs: &[String]) -> Result<Vec<Target>> {
         if specs.is_empty() {
             return Ok(vec![self.resolve_target(crate::target::host::triple())?]);
         }
-        specs.iter().map(|spec| self.resolve_target(spec)).collect()
+        specs
+            .iter()
+            .flat_map(|spec| universal2::halves(spec).map_or_else(|| vec![spec.clone()], Vec::from))
+            .map(|spec| self.resolve_target(&spec))
+            .collect()
     }
+}
+
+/// `ZIGLINK_MACOS_AARCH64_APPLE_DARWIN` for `aarch64-apple-darwin`.
+pub fn macos_var_for(rust_triple: &str) -> String {
+    format!("{MACOS}_{}", triple::env_upper(rust_triple))
 }
 
 /// `ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU` for `aarch64-unknown-linux-gnu`.
@@ -154,11 +208,25 @@ mod tests {
             s.explain,
             Some(ExplainTo::File(PathBuf::from("/tmp/explain.log")))
         );
-        assert!(s.skip_glibc_check);
+        assert!(s.skip_floor_check);
         assert!(s.reproducible);
         let s = read(&[(EXPLAIN, "1"), (GLIBC_CHECK, "1")]).unwrap();
         assert_eq!(s.explain, Some(ExplainTo::Stderr));
-        assert!(!s.skip_glibc_check);
+        assert!(!s.skip_floor_check);
+        let s = read(&[(FLOOR_CHECK, "0"), (macos::DEPLOYMENT_TARGET, "13")]).unwrap();
+        assert!(s.skip_floor_check);
+        let none = |_: &str| None;
+        let mac = "aarch64-apple-darwin";
+        assert_eq!(s.macos_for(mac, none).unwrap(), Some(MacOs::new(13, 0)));
+        // Read only for apple targets, as rustc does.
+        let s = read(&[(macos::DEPLOYMENT_TARGET, "thirteen")]).unwrap();
+        let error = s.macos_for(mac, none).unwrap_err();
+        assert!(
+            error.to_string().contains("MACOSX_DEPLOYMENT_TARGET"),
+            "{error}"
+        );
+        assert!(s.resolve_target("x86_64-unknown-linux-gnu").is_ok());
+        assert!(s.resolve_target(mac).is_err());
     }
 
     #[test]
@@ -170,6 +238,8 @@ mod tests {
             (LOG, "0"),
             (EXPLAIN, "0"),
             (GLIBC_CHECK, ""),
+            (FLOOR_CHECK, ""),
+            (macos::DEPLOYMENT_TARGET, ""),
             (REPRODUCIBLE, "0"),
         ])
         .unwrap();

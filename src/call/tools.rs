@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use crate::call::apple_sdk;
 use crate::call::compiler_identity;
 use crate::call::infer;
 use crate::call::launch::{self, Job, ZigCall};
@@ -101,6 +102,9 @@ pub fn prepare(
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
             let mut lead = lead_args::compile_lead(&target);
+            if let Some(sdk) = settings.sdk.as_deref().filter(|_| target.is_apple()) {
+                lead.push(apple_sdk::compile_lead(sdk));
+            }
             lead.extend(rustc_cpu::for_compile(&target, |name| {
                 std::env::var(name).ok()
             })?);

@@ -100,6 +100,7 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
         });
         settings.extend(vars::build_env(target).into_iter().map(env));
     }
+    settings.extend(vars::deployment_target(targets).map(env));
     let Destination::Process(here) = to else {
         let buster = sccache_key::value(None, targets, false, |_| None);
         settings.push(env((sccache_key::BUSTER.to_string(), buster)));

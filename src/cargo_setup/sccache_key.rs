@@ -31,8 +31,8 @@ pub fn value(
         .collect();
     for target in targets {
         let triple = target.spec.rust;
-        words.push(match target.glibc {
-            Some(glibc) => format!("ziglink:{triple}.{glibc}"),
+        words.push(match target.floor {
+            Some(floor) => format!("ziglink:{triple}.{}", floor.version()),
             None => format!("ziglink:{triple}"),
         });
         let flags = cpu::rustflags_from_env(triple, &var);

@@ -2,8 +2,9 @@
 //! their names. Names only, never paths, so that the values
 //! are the same in every environment and cargo's fingerprints (and shared caches) hold.
 
-use crate::call::settings::glibc_var_for;
+use crate::call::settings::{glibc_var_for, macos_var_for};
 use crate::call::tools::Tool;
+use crate::target::macos::DEPLOYMENT_TARGET;
 use crate::target::triple::{env_lower, env_upper, Target};
 
 /// The linker cargo should run: a name, resolved through PATH.
@@ -33,10 +34,22 @@ pub fn build_env(target: &Target) -> Vec<(String, String)> {
         format!("CMAKE_{}", env_lower(triple)),
         crate::call::cmake::PROGRAM.to_string(),
     ));
-    if let Some(glibc) = target.glibc {
+    if let Some(glibc) = target.glibc() {
         vars.push((glibc_var_for(triple), glibc.to_string()));
     }
+    if let Some(macos) = target.macos() {
+        vars.push((macos_var_for(triple), macos.to_string()));
+    }
     vars
+}
+
+/// `MACOSX_DEPLOYMENT_TARGET` for the apple targets among `targets`, if any: rustc, cc-rs and
+/// maturin's wheel tag read it, so they agree with the floors the linker keeps to. One variable
+/// serves all, so it takes the lowest: rustc raises it to each arch's own minimum, as the
+/// linker does, and `ZIGLINK_MACOS_<TRIPLE>` keeps each target's exact floor.
+pub fn deployment_target(targets: &[Target]) -> Option<(String, String)> {
+    let lowest = targets.iter().filter_map(Target::macos).min()?;
+    Some((DEPLOYMENT_TARGET.to_string(), lowest.to_string()))
 }
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>` with zig's `args` after whatever the user already set

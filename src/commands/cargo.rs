@@ -10,9 +10,11 @@ use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
 use crate::call::settings::{self, Settings};
 use crate::cargo_setup::{self, Destination, Here, Setting};
+use crate::commands::universal2;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::target::triple;
+use crate::target::universal2::halves;
 use crate::text::shell;
 
 /// ziglink's own flag, which cargo never sees.
@@ -28,6 +30,9 @@ pub struct CargoArgs {
     pub reproducible: bool,
     /// `--manifest-path`, which `ziglink cargo --reproducible` needs to find the workspace.
     pub manifest_path: Option<OsString>,
+    /// A `--target universal2-apple-darwin` became both apple targets, whose files are merged
+    /// once cargo is done.
+    pub universal2: bool,
 }
 
 pub fn split_args(args: &[OsString]) -> CargoArgs {
@@ -36,6 +41,7 @@ pub fn split_args(args: &[OsString]) -> CargoArgs {
         targets: Vec::new(),
         reproducible: false,
         manifest_path: None,
+        universal2: false,
     };
     let mut iter = args.iter().peekable();
     while let Some(arg) = iter.next() {
@@ -77,6 +83,15 @@ pub fn split_args(args: &[OsString]) -> CargoArgs {
             out.args.push(arg.clone());
             continue;
         };
+        if let Some([x86_64, aarch64]) = halves(&spec) {
+            out.args.push(OsString::from(triple::split_spec(&x86_64).0));
+            out.args.push(OsString::from("--target"));
+            out.args
+                .push(OsString::from(triple::split_spec(&aarch64).0));
+            out.targets.extend([x86_64, aarch64]);
+            out.universal2 = true;
+            continue;
+        }
         out.args.push(OsString::from(triple::split_spec(&spec).0));
         out.targets.push(spec);
     }
@@ -104,13 +119,69 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     if reproducible {
         reproducible_build(&mut cargo, &mut cargo_args, &program, &split);
     }
+    if split.universal2 {
+        // Before `--`: what follows belongs to the program cargo runs.
+        let at = cargo_args
+            .iter()
+            .position(|a| a == "--")
+            .unwrap_or(cargo_args.len());
+        cargo_args.insert(at, OsString::from(universal2::MESSAGE_FORMAT));
+    }
     cargo.args(&cargo_args);
     cargo.envs(setup.settings.iter().map(Setting::as_env_var));
     if let Some(path) = setup.path_with_own_dir() {
         cargo.env("PATH", path);
     }
     settings.log_line(|| shell::command_line(Path::new("cargo"), &cargo_args));
+    if split.universal2 {
+        return universal2_build(cargo);
+    }
     Err(exec_cargo(cargo))
+}
+
+/// Runs cargo for both apple targets with its messages on a pipe (diagnostics are still
+/// rendered on stderr, and what a program cargo runs prints is passed on as it comes), then
+/// writes each fat file.
+fn universal2_build(mut cargo: Command) -> Result<ExitCode> {
+    use std::io::{BufRead, Write};
+    let program = PathBuf::from(cargo.get_program());
+    let started = cargo
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn();
+    let mut child = started.map_err(|source| Error::CargoStart {
+        path: program.clone(),
+        source,
+    })?;
+    let mut messages = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut ours = std::io::stdout().lock();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            if line.starts_with('{') {
+                messages.push_str(&line);
+                messages.push('\n');
+            } else {
+                let _ = writeln!(ours, "{line}");
+            }
+        }
+    }
+    let status = child.wait().map_err(|source| Error::CargoStart {
+        path: program,
+        source,
+    })?;
+    if !status.success() {
+        let code = status.code().and_then(|c| u8::try_from(c).ok());
+        return Ok(ExitCode(code.unwrap_or(1).max(1)));
+    }
+    for pair in universal2::pairs(&universal2::artifact_files(&messages)) {
+        if universal2::merge(&pair)? {
+            eprintln!("      Merged {} (x86_64 + arm64)", pair.fat.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Turns the switch on for the compilers and the linker, and gives rustc the path remaps
@@ -248,6 +319,18 @@ mod tests {
                 &[],
             ),
             (&["build"], &["build"], &[]),
+            (
+                &["build", "--target=universal2-apple-darwin.10.13", "-r"],
+                &[
+                    "build",
+                    "--target",
+                    "x86_64-apple-darwin",
+                    "--target",
+                    "aarch64-apple-darwin",
+                    "-r",
+                ],
+                &["x86_64-apple-darwin.10.13", "aarch64-apple-darwin.11.0"],
+            ),
             (
                 &["build", "--target", "--", "x"],
                 &["build", "--target", "--", "x"],

@@ -9,6 +9,7 @@ pub mod config;
 pub mod doctor;
 pub mod env;
 pub mod explain;
+pub mod universal2;
 pub mod warm;
 
 use std::ffi::OsString;
@@ -22,7 +23,7 @@ use crate::text::exports::Shell;
 use config::snippet::Format;
 
 const ABOUT: &str =
-    "Link Rust and PyO3 artifacts with `zig cc`, for an old glibc or another architecture.";
+    "Link Rust and PyO3 artifacts with `zig cc`: for an old glibc, macOS, or another architecture.";
 
 const AFTER_HELP: &str = "\
 As a linker, name ziglink in .cargo/config.toml:
@@ -59,7 +60,10 @@ Environment:
   ZIGLINK_ZIG             zig executable (default: the ziglang package beside ziglink, then PATH)
   ZIGLINK_LOG             set to 1 to print each zig command before it runs
   ZIGLINK_EXPLAIN         1: explain each call (rule, reason) on stderr; a path: append there
-  ZIGLINK_GLIBC_CHECK     0: skip the check that a linked file needs no glibc above the floor
+  MACOSX_DEPLOYMENT_TARGET
+                          macOS floor for apple targets (default: 10.12 x86_64, 11.0 arm64)
+  SDKROOT                 a macOS SDK, for frameworks
+  ZIGLINK_FLOOR_CHECK     0: skip the check that a linked file keeps to its glibc or macOS floor
   ZIGLINK_REPRODUCIBLE    set to 1 for the same bytes from any folder and zig install (C paths
                           mapped, __DATE__ from SOURCE_DATE_EPOCH, else 1980-01-01; sha1 build id)";
 
@@ -74,8 +78,10 @@ pub struct Cli {
 pub enum Command {
     /// Run cargo with linker, C/C++ compilers and archiver set up for each --target.
     ///
-    /// A target may carry a glibc floor: `--target aarch64-unknown-linux-gnu.2.17`. cargo sees
-    /// the plain triple.
+    /// A target may carry a floor: a glibc release (`--target aarch64-unknown-linux-gnu.2.17`)
+    /// or a macOS deployment target (`--target aarch64-apple-darwin.13.0`). cargo sees the plain
+    /// triple. `--target universal2-apple-darwin` builds both apple targets and merges each pair
+    /// of binaries and libraries into one fat file under target/universal2-apple-darwin/.
     ///
     /// `--reproducible` (ziglink's own flag, anywhere before `--`; the same as
     /// ZIGLINK_REPRODUCIBLE=1) makes the artifacts independent of the source folder and of where
@@ -88,6 +94,7 @@ pub enum Command {
         disable_help_flag = true,
         after_help = "Examples:\n  ziglink cargo build --release --target aarch64-unknown-linux-gnu.2.17\n  \
                       ziglink cargo test --target x86_64-unknown-linux-musl\n  \
+                      ziglink cargo build --release --target universal2-apple-darwin\n  \
                       SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) ziglink cargo --reproducible build --release"
     )]
     Cargo {
@@ -97,7 +104,7 @@ pub enum Command {
     },
     /// Print the variables that set cargo up to use ziglink, for a shell to evaluate.
     ///
-    /// The same settings `ziglink cargo` makes: the linker, the C tools and the glibc floor for
+    /// The same settings `ziglink cargo` makes: the linker, the C tools and the floor for
     /// each target (the host's when none is given). Values are names, not paths; PATH gains
     /// ziglink's folder only when `ziglink` does not already resolve there.
     #[command(after_help = "Examples:\n  \
@@ -107,9 +114,9 @@ pub enum Command {
                       ziglink env --shell powershell | Invoke-Expression\n  \
                       ziglink env --shell json --target x86_64-unknown-linux-musl")]
     Env {
-        /// Rust target, optionally with a glibc floor (`aarch64-unknown-linux-gnu.2.28`);
-        /// repeatable.
-        #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
+        /// Rust target, optionally with a floor (`aarch64-unknown-linux-gnu.2.28`,
+        /// `aarch64-apple-darwin.13.0`); repeatable.
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Syntax of the output.
         #[arg(long, value_enum, default_value = "sh")]
@@ -129,8 +136,8 @@ pub enum Command {
                       ziglink config --format maturin --edit pyproject.toml --target \\\n    \
                       aarch64-unknown-linux-gnu")]
     Config {
-        /// Rust target, optionally with a glibc floor; repeatable (default: the host).
-        #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
+        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the host).
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Which file the snippet is for.
         #[arg(long, value_enum, default_value = "cargo")]
@@ -165,7 +172,7 @@ pub enum Command {
                       ZIGLINK_EXPLAIN=/tmp/explain.log cargo build")]
     Explain {
         /// Rust target (default: read from the line, as the linker and the compilers do).
-        #[arg(long, short = 't', value_name = "TRIPLE[.GLIBC]")]
+        #[arg(long, short = 't', value_name = "TRIPLE[.FLOOR]")]
         target: Option<String>,
         /// Which program the line is for.
         #[arg(long, value_enum, default_value = "link")]
@@ -182,8 +189,8 @@ pub enum Command {
     /// meanwhile waits for them. `warm` links a tiny program the way rustc links (executable
     /// and shared object, cargo's dev and release profiles, rustc's libraries), so everything a
     /// real link of the target asks zig for is built, and a parallel build afterwards starts
-    /// hot. Targets resolve as for `ziglink cargo` (the host's when none is given; glibc floors
-    /// and ZIGLINK_GLIBC_<TRIPLE> apply). Run it from the folder you build in: zig keys some
+    /// hot. Targets resolve as for `ziglink cargo` (the host's when none is given; floors,
+    /// ZIGLINK_GLIBC_<TRIPLE> and MACOSX_DEPLOYMENT_TARGET apply). Run it from the folder you build in: zig keys some
     /// entries by whether its own folders lie below the folder a link runs from.
     #[command(after_help = "Examples:\n  \
                       ziglink warm\n  \
@@ -196,8 +203,8 @@ pub enum Command {
                       same time. Ordinary builds never take it; zig's own locks on each cache\n\
                       entry keep them and `warm` from building one entry twice.")]
     Warm {
-        /// Rust target, optionally with a glibc floor; repeatable (default: the host).
-        #[arg(long = "target", short = 't', value_name = "TRIPLE[.GLIBC]")]
+        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the host).
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Also build libc++ and libc++abi, as crates that compile C++ need.
         #[arg(long)]
@@ -327,12 +334,13 @@ pub fn targets_table() -> String {
             [
                 t.rust.to_string(),
                 t.zig.to_string(),
-                t.glibc_floor.map_or_else(|| "-".into(), |g| g.to_string()),
+                t.lowest_floor()
+                    .map_or_else(|| "-".into(), |f| f.to_string()),
                 t.notes.to_string(),
             ]
         })
         .collect();
-    let header = ["RUST TARGET", "ZIG TARGET", "MIN GLIBC", "NOTES"].map(String::from);
+    let header = ["RUST TARGET", "ZIG TARGET", "LOWEST FLOOR", "NOTES"].map(String::from);
     let widths: Vec<usize> = (0..3)
         .map(|i| {
             rows.iter()

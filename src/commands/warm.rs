@@ -75,6 +75,9 @@ pub fn rustc_link_line(
     object: &Path,
     out: &Path,
 ) -> Vec<OsString> {
+    if target.is_apple() {
+        return apple_link_line(target, output, cxx, object, out);
+    }
     let mut line: Vec<OsString> = vec![
         object.into(),
         "-Wl,--as-needed".into(),
@@ -99,6 +102,40 @@ pub fn rustc_link_line(
     line.push("-Wl,-z,relro,-z,now".into());
     if profile == Profile::Release {
         line.extend(["-Wl,-O1", "-Wl,--strip-debug"].map(OsString::from));
+    }
+    line.push("-nodefaultlibs".into());
+    line
+}
+
+/// rustc's line for an apple target: libSystem by its three names, the arch and deployment
+/// target (which ziglink's rules drop in favour of `-target`), dead stripping. The release
+/// profile changes nothing here: rustc strips Mach-O files itself after the link.
+fn apple_link_line(
+    target: &Target,
+    output: Output,
+    cxx: bool,
+    object: &Path,
+    out: &Path,
+) -> Vec<OsString> {
+    let mut line: Vec<OsString> = vec![object.into()];
+    if cxx {
+        line.push("-lc++".into());
+    }
+    line.extend(["-lSystem", "-lc", "-lm", "-arch"].map(OsString::from));
+    line.push(
+        if target.zig_arch() == "aarch64" {
+            "arm64"
+        } else {
+            "x86_64"
+        }
+        .into(),
+    );
+    if let Some(macos) = target.macos() {
+        line.push(format!("-mmacosx-version-min={macos}").into());
+    }
+    line.extend(["-o".into(), out.into(), "-Wl,-dead_strip".into()]);
+    if output == Output::SharedObject {
+        line.extend(["-dynamiclib", "-undefined", "dynamic_lookup"].map(OsString::from));
     }
     line.push("-nodefaultlibs".into());
     line
@@ -247,8 +284,8 @@ pub fn link_dirs(here: Option<&Path>, elsewhere: &Path, paths: &[&Path]) -> Vec<
 
 /// One line per target: what was built and how long it took.
 pub fn summary(target: &Target, built: usize, took: Duration) -> String {
-    let name = match target.glibc {
-        Some(glibc) => format!("{} (glibc {glibc})", target.spec.rust),
+    let name = match target.floor {
+        Some(floor) => format!("{} ({floor})", target.spec.rust),
         None => target.spec.rust.to_string(),
     };
     let seconds = took.as_secs_f64();
@@ -332,7 +369,29 @@ mod tests {
                 &[],
             ),
         ];
-        for (target, output, profile, present, absent) in cases {
+        let mac = Target::resolve("aarch64-apple-darwin", None).unwrap();
+        let apple: &[Case] = &[
+            (
+                &mac,
+                Output::Executable,
+                Profile::Release,
+                &[
+                    "-lSystem",
+                    "arm64",
+                    "-mmacosx-version-min=11.0",
+                    "-Wl,-dead_strip",
+                ],
+                &["-pie", "-lgcc_s", "-Wl,--strip-debug"],
+            ),
+            (
+                &mac,
+                Output::SharedObject,
+                Profile::Dev,
+                &["-dynamiclib", "dynamic_lookup"],
+                &["-shared", "-Wl,--eh-frame-hdr"],
+            ),
+        ];
+        for (target, output, profile, present, absent) in cases.iter().chain(apple) {
             let line = strings(&rustc_link_line(target, *output, *profile, false, o, out));
             for want in *present {
                 assert!(line.iter().any(|a| a == want), "{want} in {line:?}");
@@ -343,10 +402,10 @@ mod tests {
                     "{unwanted} in {line:?}"
                 );
             }
-            for lib in RUST_LIBS {
+            for lib in RUST_LIBS.iter().filter(|_| !target.is_apple()) {
                 assert!(line.iter().any(|a| a == lib), "{lib} in {line:?}");
             }
-            assert!(!line.iter().any(|a| a == "-lstdc++"));
+            assert!(!line.iter().any(|a| a == "-lstdc++" || a == "-lc++"));
         }
     }
 

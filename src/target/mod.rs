@@ -1,9 +1,12 @@
-//! Rust targets: the triples ziglink supports and the zig target each becomes, glibc floors,
-//! CPU names, and the host. Pure, apart from reading the environment where a function says so.
+//! Rust targets: the triples ziglink supports and the zig target each becomes, their floors
+//! (glibc releases, macOS deployment targets), CPU names, and the host. Pure, apart from reading the environment where a function says so.
 //!
 //! May depend on `text` and `error` only.
 
 pub mod cpu;
+pub mod floor;
 pub mod glibc;
 pub mod host;
+pub mod macos;
 pub mod triple;
+pub mod universal2;

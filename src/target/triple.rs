@@ -1,8 +1,22 @@
-//! Rust target triples (with an optional `.MAJOR.MINOR` glibc suffix) and the zig target each
-//! one links as. The table is the single place that says which targets ziglink supports.
+//! Rust target triples (with an optional `.MAJOR.MINOR` floor suffix: a glibc release, or a
+//! macOS deployment target) and the zig target each one links as. The table is the single
+//! place that says which targets ziglink supports.
 
 use crate::error::{Error, Result};
+use crate::target::floor::{Asked, Floor};
 use crate::target::glibc::Glibc;
+use crate::target::macos::MacOs;
+
+/// The kind of system a target runs on, which decides what its floor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Linux with glibc: the lowest glibc zig can link the target against.
+    Gnu { floor: Glibc },
+    /// Linux with musl, linked statically: no floor.
+    Musl,
+    /// macOS: the lowest deployment target both rustc and zig support for the arch.
+    Darwin { floor: MacOs },
+}
 
 /// One supported Rust target.
 #[derive(Debug, PartialEq, Eq)]
@@ -13,8 +27,7 @@ pub struct TargetSpec {
     pub zig: &'static str,
     /// `-mcpu` for zig when rustc's baseline differs from zig's default for the arch.
     pub cpu: Option<&'static str>,
-    /// The lowest glibc zig can link this target against, or `None` for non-glibc targets.
-    pub glibc_floor: Option<Glibc>,
+    pub family: Family,
     /// What a user should know about the target; shown by `ziglink targets`.
     pub notes: &'static str,
 }
@@ -30,7 +43,7 @@ const fn gnu(
         rust,
         zig,
         cpu,
-        glibc_floor: Some(floor),
+        family: Family::Gnu { floor },
         notes,
     }
 }
@@ -97,14 +110,43 @@ pub static TARGETS: &[TargetSpec] = &[
         "aarch64-linux-musl",
         "static by default, as Rust links musl; zig supplies musl and its CRT",
     ),
+    darwin(
+        "x86_64-apple-darwin",
+        "x86_64-macos-none",
+        MacOs::new(10, 12),
+        "macOS 10.12 by default (MACOSX_DEPLOYMENT_TARGET); frameworks need an SDK (SDKROOT)",
+    ),
+    darwin(
+        "aarch64-apple-darwin",
+        "aarch64-macos-none",
+        MacOs::new(11, 0),
+        "macOS 11.0 by default (MACOSX_DEPLOYMENT_TARGET); frameworks need an SDK (SDKROOT)",
+    ),
 ];
+
+/// rustc's default deployment targets are its minimums (10.12, 11.0), and the floors: zig links
+/// older x86_64 releases, but Rust's std does not support them, and Apple silicon starts at 11.
+const fn darwin(
+    rust: &'static str,
+    zig: &'static str,
+    floor: MacOs,
+    notes: &'static str,
+) -> TargetSpec {
+    TargetSpec {
+        rust,
+        zig,
+        cpu: None,
+        family: Family::Darwin { floor },
+        notes,
+    }
+}
 
 const fn musl(rust: &'static str, zig: &'static str, notes: &'static str) -> TargetSpec {
     TargetSpec {
         rust,
         zig,
         cpu: None,
-        glibc_floor: None,
+        family: Family::Musl,
         notes,
     }
 }
@@ -117,14 +159,39 @@ pub fn lookup(rust: &str) -> Option<&'static TargetSpec> {
     TARGETS.iter().find(|t| t.rust == rust)
 }
 
-/// A target resolved for one link: the spec and, for glibc targets, the floor to link against.
+impl TargetSpec {
+    /// The lowest glibc zig can link this target against, or `None` for non-glibc targets.
+    pub fn glibc_floor(&self) -> Option<Glibc> {
+        match self.family {
+            Family::Gnu { floor } => Some(floor),
+            _ => None,
+        }
+    }
+
+    /// Whether the target links Mach-O files.
+    pub fn is_apple(&self) -> bool {
+        matches!(self.family, Family::Darwin { .. })
+    }
+
+    /// The lowest floor the target can be linked for, whichever kind it is.
+    pub fn lowest_floor(&self) -> Option<Floor> {
+        match self.family {
+            Family::Gnu { floor } => Some(Floor::Glibc(floor)),
+            Family::Musl => None,
+            Family::Darwin { floor } => Some(Floor::MacOs(floor)),
+        }
+    }
+}
+
+/// A target resolved for one link: the spec and, for glibc and apple targets, the floor to link
+/// against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     pub spec: &'static TargetSpec,
-    pub glibc: Option<Glibc>,
+    pub floor: Option<Floor>,
 }
 
-/// `triple[.MAJOR.MINOR]` split into the triple and the glibc suffix, if there is one.
+/// `triple[.MAJOR.MINOR]` split into the triple and the floor suffix, if there is one.
 pub fn split_spec(spec: &str) -> (&str, Option<&str>) {
     match spec.split_once('.') {
         Some((triple, suffix)) => (triple, Some(suffix)),
@@ -145,41 +212,54 @@ pub fn env_lower(triple: &str) -> String {
 }
 
 impl Target {
-    /// Resolves `triple[.MAJOR.MINOR]`. The suffix wins over `glibc`, which wins over the
-    /// default (2.17, raised to the target's floor). An explicit request below the floor is an
-    /// error: silently linking against something newer would break the promise the user asked
-    /// for.
+    /// Resolves `triple[.MAJOR.MINOR]` with the floor `glibc` asks for; see [`Target::resolve_asked`].
     pub fn resolve(spec_text: &str, glibc: Option<Glibc>) -> Result<Target> {
+        Target::resolve_asked(
+            spec_text,
+            Asked {
+                glibc,
+                ..Asked::default()
+            },
+        )
+    }
+
+    /// Resolves `triple[.MAJOR.MINOR]`. The suffix wins over what the environment asks for,
+    /// which wins over the default. A glibc asked below the floor is an error: silently linking
+    /// against something newer would break the promise the user asked for. A macOS deployment
+    /// target from the environment is raised to the arch's floor instead, as rustc does, because
+    /// one `MACOSX_DEPLOYMENT_TARGET=10.12` serves both halves of a universal2 build.
+    pub fn resolve_asked(spec_text: &str, asked: Asked) -> Result<Target> {
         let (triple, suffix) = split_spec(spec_text);
         let spec = lookup(triple).ok_or_else(|| Error::UnsupportedTarget {
             supported: supported_names().join(", "),
             given: spec_text.to_string(),
         })?;
-        let suffix = match suffix {
-            Some(text) => Some(Glibc::parse_setting(text, "the target suffix")?),
-            None => None,
-        };
-        let Some(floor) = spec.glibc_floor else {
-            return match suffix {
-                Some(_) => Err(Error::SuffixNotAllowed(spec_text.to_string())),
-                None => Ok(Target { spec, glibc: None }),
-            };
-        };
-        let chosen = match suffix.or(glibc) {
-            Some(requested) if requested < floor => {
-                return Err(Error::GlibcBelowFloor {
-                    requested: requested.to_string(),
-                    target: spec.rust,
-                    floor: floor.to_string(),
-                })
+        let floor = match spec.family {
+            Family::Musl if suffix.is_some() => {
+                return Err(Error::SuffixNotAllowed(spec_text.to_string()))
             }
-            Some(requested) => requested,
-            None => Glibc::DEFAULT.max(floor),
+            Family::Musl => None,
+            Family::Gnu { floor } => Some(Floor::Glibc(glibc_floor(spec, suffix, asked, floor)?)),
+            Family::Darwin { floor } => {
+                Some(Floor::MacOs(macos_floor(spec, suffix, asked, floor)?))
+            }
         };
-        Ok(Target {
-            spec,
-            glibc: Some(chosen),
-        })
+        Ok(Target { spec, floor })
+    }
+
+    /// The glibc to link against, for glibc targets.
+    pub fn glibc(&self) -> Option<Glibc> {
+        self.floor.and_then(Floor::glibc)
+    }
+
+    /// The deployment target, for apple targets.
+    pub fn macos(&self) -> Option<MacOs> {
+        self.floor.and_then(Floor::macos)
+    }
+
+    /// Whether the target links Mach-O files.
+    pub fn is_apple(&self) -> bool {
+        self.spec.is_apple()
     }
 
     /// zig's name for the architecture: `x86_64`, `x86`, `arm`, `aarch64`, `riscv64`, ...
@@ -192,12 +272,60 @@ impl Target {
         self.spec.zig.ends_with("-musl")
     }
 
-    /// The value for `zig cc -target`.
+    /// The value for `zig cc -target`: glibc's release goes after the ABI
+    /// (`x86_64-linux-gnu.2.17`), macOS's after the OS (`aarch64-macos.11.0-none`).
     pub fn zig_target(&self) -> String {
-        match self.glibc {
-            Some(glibc) => format!("{}.{glibc}", self.spec.zig),
+        match self.floor {
+            Some(Floor::Glibc(glibc)) => format!("{}.{glibc}", self.spec.zig),
+            Some(Floor::MacOs(macos)) => match self.spec.zig.rsplit_once('-') {
+                Some((arch_os, abi)) => format!("{arch_os}.{macos}-{abi}"),
+                None => format!("{}.{macos}", self.spec.zig),
+            },
             None => self.spec.zig.to_string(),
         }
+    }
+}
+
+fn glibc_floor(
+    spec: &TargetSpec,
+    suffix: Option<&str>,
+    asked: Asked,
+    floor: Glibc,
+) -> Result<Glibc> {
+    let suffix = match suffix {
+        Some(text) => Some(Glibc::parse_setting(text, "the target suffix")?),
+        None => None,
+    };
+    match suffix.or(asked.glibc) {
+        Some(requested) if requested < floor => Err(Error::GlibcBelowFloor {
+            requested: requested.to_string(),
+            target: spec.rust,
+            floor: floor.to_string(),
+        }),
+        Some(requested) => Ok(requested),
+        None => Ok(Glibc::DEFAULT.max(floor)),
+    }
+}
+
+fn macos_floor(
+    spec: &TargetSpec,
+    suffix: Option<&str>,
+    asked: Asked,
+    floor: MacOs,
+) -> Result<MacOs> {
+    match suffix {
+        Some(text) => {
+            let requested = MacOs::parse_setting(text, "the target suffix")?;
+            if requested < floor {
+                return Err(Error::MacOsBelowFloor {
+                    requested: requested.to_string(),
+                    target: spec.rust,
+                    floor: floor.to_string(),
+                });
+            }
+            Ok(requested)
+        }
+        None => Ok(asked.macos.map_or(floor, |asked| asked.max(floor))),
     }
 }
 
@@ -255,6 +383,49 @@ mod tests {
     }
 
     #[test]
+    fn resolves_deployment_targets() {
+        let m = |major, minor| Some(MacOs::new(major, minor));
+        let cases: &[(&str, Option<MacOs>, &str)] = &[
+            ("aarch64-apple-darwin", None, "aarch64-macos.11.0-none"),
+            ("x86_64-apple-darwin", None, "x86_64-macos.10.12-none"),
+            ("aarch64-apple-darwin", m(13, 0), "aarch64-macos.13.0-none"),
+            // one MACOSX_DEPLOYMENT_TARGET for both halves of universal2: raised, as rustc does
+            ("aarch64-apple-darwin", m(10, 12), "aarch64-macos.11.0-none"),
+            ("x86_64-apple-darwin", m(10, 9), "x86_64-macos.10.12-none"),
+            (
+                "x86_64-apple-darwin.10.15",
+                m(13, 0),
+                "x86_64-macos.10.15-none",
+            ),
+            ("aarch64-apple-darwin.14", None, "aarch64-macos.14.0-none"),
+            (
+                "aarch64-apple-darwin.13.3.1",
+                None,
+                "aarch64-macos.13.3.1-none",
+            ),
+        ];
+        for (text, macos, zig) in cases {
+            let asked = Asked {
+                macos: *macos,
+                ..Asked::default()
+            };
+            let target = Target::resolve_asked(text, asked).unwrap();
+            assert_eq!(target.zig_target(), *zig, "resolving {text} with {macos:?}");
+            assert!(target.is_apple() && target.glibc().is_none(), "{text}");
+        }
+        let linux = Asked {
+            macos: m(13, 0),
+            ..Asked::default()
+        };
+        let gnu = Target::resolve_asked("x86_64-unknown-linux-gnu", linux).unwrap();
+        assert_eq!(
+            gnu.macos(),
+            None,
+            "a deployment target is not a Linux floor"
+        );
+    }
+
+    #[test]
     fn refuses_bad_specs() {
         let cases: &[(&str, Option<Glibc>, &str)] = &[
             ("x86_64-unknown-redox", None, "unsupported target"),
@@ -276,6 +447,26 @@ mod tests {
                 "x86_64-unknown-linux-musl.2.17",
                 None,
                 "takes no glibc version suffix",
+            ),
+            (
+                "aarch64-apple-darwin.10.15",
+                None,
+                "below the lowest deployment target",
+            ),
+            (
+                "x86_64-apple-darwin.10.9",
+                None,
+                "below the lowest deployment target",
+            ),
+            (
+                "aarch64-apple-darwin.eleven",
+                None,
+                "malformed macOS version",
+            ),
+            (
+                "aarch64-apple-darwin.11.0.0.0",
+                None,
+                "malformed macOS version",
             ),
         ];
         for (text, glibc, message) in cases {
@@ -303,7 +494,14 @@ mod tests {
                 spec.rust
             );
             let is_gnu = spec.zig.contains("-gnu");
-            assert_eq!(is_gnu, spec.glibc_floor.is_some(), "{}", spec.rust);
+            assert_eq!(is_gnu, spec.glibc_floor().is_some(), "{}", spec.rust);
+            let is_apple = spec.rust.contains("-apple-");
+            assert_eq!(
+                is_apple,
+                matches!(spec.family, Family::Darwin { .. }),
+                "{}",
+                spec.rust
+            );
         }
     }
 }

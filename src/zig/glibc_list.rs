@@ -45,7 +45,7 @@ fn abilists_path(zig: &Path) -> Option<PathBuf> {
 /// needs the check (the default is always known), so the usual link reads no extra file; when
 /// zig's list cannot be found, zig's own warning is all there is.
 pub fn check_requested(target: &Target, zig: &Path) -> Result<()> {
-    let (Some(requested), Some(floor)) = (target.glibc, target.spec.glibc_floor) else {
+    let (Some(requested), Some(floor)) = (target.glibc(), target.spec.glibc_floor()) else {
         return Ok(());
     };
     if requested <= Glibc::DEFAULT.max(floor) {

@@ -31,14 +31,31 @@ fn targets_lists_the_table() {
     let out = ziglink(&["targets"]).output().unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    let row: Vec<&str> = table
-        .lines()
-        .find(|l| l.starts_with("aarch64-unknown-linux-gnu "))
-        .map(|l| l.split_whitespace().collect())
-        .unwrap_or_default();
+    let row = |triple: &str| -> Vec<&str> {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("{triple} ")))
+            .map(|l| l.split_whitespace().take(4).collect())
+            .unwrap_or_default()
+    };
     assert_eq!(
-        row,
-        ["aarch64-unknown-linux-gnu", "aarch64-linux-gnu", "2.17"],
+        row("aarch64-unknown-linux-gnu"),
+        [
+            "aarch64-unknown-linux-gnu",
+            "aarch64-linux-gnu",
+            "glibc",
+            "2.17"
+        ],
+        "{table}"
+    );
+    assert_eq!(
+        row("aarch64-apple-darwin"),
+        [
+            "aarch64-apple-darwin",
+            "aarch64-macos-none",
+            "macOS",
+            "11.0"
+        ],
         "{table}"
     );
 }

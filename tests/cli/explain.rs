@@ -69,3 +69,32 @@ fn explain_variable_explains_a_real_call_and_names_what_zig_rejected() {
         "{text}"
     );
 }
+
+#[test]
+fn explain_shows_each_mach_o_rule_on_a_recorded_rustc_line() {
+    let recorded = include_str!("../fixtures/link-lines/aarch64-apple-darwin-pyo3.txt");
+    let line: Vec<&str> = recorded.lines().filter(|l| !l.starts_with('#')).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["explain", "--target", "aarch64-apple-darwin", "--"];
+    args.extend(&line);
+    let out = ziglink(&args)
+        .faked(dir.path(), 0)
+        .env_remove("MACOSX_DEPLOYMENT_TARGET")
+        .env_remove("SDKROOT")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = [
+        "ziglink explain: link for aarch64-apple-darwin (macOS floor 11.0)",
+        "added     -target aarch64-macos.11.0-none",
+        "kept      -Wl,-exported_symbols_list -Wl,/tmp/rustcXXXXXX/list\n            [apple-exported-symbols] ",
+        "dropped   -mmacosx-version-min=11.0.0\n            [macos-version-min] ",
+        "[apple-stubs] zig ships no libiconv",
+    ];
+    for part in expected {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+    assert!(!text.contains("unknown"), "every option is known:\n{text}");
+    assert!(!dir.path().join("argv").exists(), "zig ran");
+}

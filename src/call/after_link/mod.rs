@@ -1,5 +1,5 @@
-//! What ziglink does once zig has linked: the glibc floor check and debug stripping on a
-//! success, and naming the input to blame on a failure. Reads ELF files and archives, which are
+//! What ziglink does once zig has linked: the floor checks (glibc, macOS) and debug stripping on a
+//! success, and naming the input to blame on a failure. Reads ELF and Mach-O files and archives, which are
 //! untrusted input: every reader is total (fuzzed in `fuzz/`).
 //!
 //! May depend on `target`, `text` and `error`.
@@ -9,4 +9,6 @@ pub mod elf_versions;
 pub mod failed_link;
 pub mod glibc_check;
 pub mod link_inputs;
+pub mod macho_versions;
+pub mod macos_check;
 pub mod strip_debug;

@@ -53,6 +53,24 @@ pub const ACCEPTED: &[&str] = &[
 /// Options that take the next word of the list as their value.
 pub const WITH_VALUE: &[&str] = &["-rpath", "-soname", "-u", "-e", "-z", "--version-script"];
 
+/// Options zig's Mach-O linker accepts as well, for apple targets (checked by linking an
+/// aarch64-macos dylib with each).
+pub const MACHO_ACCEPTED: &[&str] = &[
+    "-dead_strip",
+    "-dead_strip_dylibs",
+    "-headerpad_max_install_names",
+    "-search_paths_first",
+    "-x",
+];
+
+/// Mach-O options that take the next word as their value.
+pub const MACHO_WITH_VALUE: &[&str] = &[
+    "-install_name",
+    "-exported_symbols_list",
+    "-undefined",
+    "-headerpad",
+];
+
 /// Values of `-z` zig accepts; a trailing `=` takes a number.
 pub const Z_KEYWORDS: &[&str] = &[
     "noexecstack",
@@ -77,7 +95,13 @@ fn known(word: &str, table: &[&str]) -> bool {
 
 /// The words of `-Wl,` arguments that are neither in the tables nor a value of an option that
 /// is: what zig may reject. Input files passed through `-Wl,` (no leading `-`) are not options.
-pub fn unknown<'a>(args: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+/// `macho` adds the options of zig's Mach-O linker.
+pub fn unknown<'a>(args: impl IntoIterator<Item = &'a str>, macho: bool) -> Vec<String> {
+    let macho_tables: (&[&str], &[&str]) = if macho {
+        (MACHO_ACCEPTED, MACHO_WITH_VALUE)
+    } else {
+        (&[], &[])
+    };
     let mut out = Vec::new();
     for arg in args {
         let Some(list) = arg.strip_prefix("-Wl,") else {
@@ -95,9 +119,12 @@ pub fn unknown<'a>(args: impl IntoIterator<Item = &'a str>) -> Vec<String> {
                     Some(value) => out.push(format!("-z {value}")),
                     None => out.push(word.to_string()),
                 }
-            } else if WITH_VALUE.contains(&word) {
+            } else if WITH_VALUE.contains(&word) || macho_tables.1.contains(&word) {
                 words.next();
-            } else if word.starts_with('-') && !known(word, ACCEPTED) {
+            } else if word.starts_with('-')
+                && !known(word, ACCEPTED)
+                && !known(word, macho_tables.0)
+            {
                 out.push(word.to_string());
             }
         }
@@ -144,7 +171,17 @@ mod tests {
             (&["-Wl,-h,libx.so"], &["-h"]),
         ];
         for (args, expected) in cases {
-            assert_eq!(unknown(args.iter().copied()), *expected, "{args:?}");
+            assert_eq!(unknown(args.iter().copied(), false), *expected, "{args:?}");
         }
+        let apple = [
+            "-Wl,-dead_strip",
+            "-Wl,-exported_symbols_list",
+            "-Wl,/tmp/list",
+            "-Wl,-undefined,dynamic_lookup",
+            "-Wl,-install_name,@rpath/libx.dylib",
+            "-Wl,-no_compact_unwind",
+        ];
+        assert_eq!(unknown(apple, true), ["-no_compact_unwind"]);
+        assert_eq!(unknown(apple[..1].iter().copied(), false), ["-dead_strip"]);
     }
 }

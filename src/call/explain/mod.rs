@@ -36,8 +36,13 @@ fn words(args: &[std::ffi::OsString]) -> String {
 
 pub fn render(e: &Explanation) -> String {
     let mut out = String::new();
-    let target = e.target.map_or_else(String::new, |t| match t.glibc {
-        Some(glibc) => format!(" for {} (glibc floor {glibc})", t.spec.rust),
+    let target = e.target.map_or_else(String::new, |t| match t.floor {
+        Some(floor) => format!(
+            " for {} ({} floor {})",
+            t.spec.rust,
+            floor.kind(),
+            floor.version()
+        ),
         None => format!(" for {}", t.spec.rust),
     });
     out.push_str(&format!("ziglink explain: {}{target}\n", e.what));
@@ -51,6 +56,7 @@ pub fn render(e: &Explanation) -> String {
     for change in e.changes {
         let (action, args) = match (change.removed.as_slice(), change.added.as_slice()) {
             (removed, []) => ("dropped", words(removed)),
+            (removed, added) if removed == added => ("kept", words(removed)),
             (removed, added) => (
                 "replaced",
                 format!("{} -> {}", words(removed), words(added)),

@@ -44,7 +44,7 @@ fn cargo_toml(settings: &[Setting]) -> String {
 
 /// Read only by sccache, which keys C objects by it; the floors reach ziglink-cc as variables,
 /// which sccache does not see otherwise.
-const BUSTER_COMMENT: &str = "# for sccache: C objects are cached per glibc floor";
+const BUSTER_COMMENT: &str = "# for sccache: C objects are cached per floor (glibc, macOS)";
 
 /// What goes into a pyproject.toml that already has its `[build-system]` and maybe its
 /// `[tool.maturin]`: pasted whole it would declare them twice, so the header says where each
@@ -105,7 +105,7 @@ CXX_x86_64_unknown_linux_musl = \"ziglink-cxx\"
 AR_x86_64_unknown_linux_musl = \"ziglink-ar\"
 RANLIB_x86_64_unknown_linux_musl = \"ziglink-ranlib\"
 CMAKE_x86_64_unknown_linux_musl = \"ziglink-cmake\"
-# for sccache: C objects are cached per glibc floor
+# for sccache: C objects are cached per floor (glibc, macOS)
 SCCACHE_C_CUSTOM_CACHE_BUSTER = \"ziglink:aarch64-unknown-linux-gnu.2.28 ziglink:x86_64-unknown-linux-musl\"
 ";
         assert_eq!(render(&settings(&targets()), Format::Cargo), expected);

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::facts::Facts;
+use crate::call::apple_sdk;
 use crate::call::settings::Settings;
 use crate::target::triple::{Target, TARGETS};
 use serde_json::{json, Value};
@@ -252,6 +253,14 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
         Ok(r) => line(format!("{}, sysroot {}", r.version, r.sysroot.display())),
         Err(_) => line("rustc: not found".to_string()),
     }
+    line(match macos_sdk(facts) {
+        Some((sdk, version)) => format!(
+            "macOS SDK: {} (version {}, from SDKROOT)",
+            sdk.display(),
+            version.as_deref().unwrap_or("unknown")
+        ),
+        None => "macOS SDK: none (SDKROOT unset): apple targets link without frameworks".into(),
+    });
     line(String::new());
     let rows = rows(facts);
     let w_rust = rows.iter().map(|r| r.rust.len()).max().unwrap_or(0);
@@ -272,6 +281,12 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
         line(format!("  fix: {}", finding.fix));
     }
     out
+}
+
+/// The SDK apple targets use, and its version.
+fn macos_sdk(facts: &Facts) -> Option<(&Path, Option<String>)> {
+    let sdk = facts.settings.as_ref().ok()?.sdk.as_deref()?;
+    Some((sdk, apple_sdk::version(sdk)))
 }
 
 pub fn json(facts: &Facts, findings: &[Finding]) -> String {
@@ -321,6 +336,10 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
             "private": private,
         },
         "rustc": rustc,
+        "macos_sdk": macos_sdk(facts).map(|(sdk, version)| json!({
+            "path": path(Some(sdk)),
+            "version": version,
+        })),
         "targets": targets,
         "problems": problems,
     });

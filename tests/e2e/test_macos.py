@@ -1,0 +1,266 @@
+"""macOS targets (issue 16): binaries and a PyO3 extension linked by ziglink for x86_64 and
+aarch64 apple-darwin, from Linux. No Mac runs them here, so each file is read field by field
+(tests/harness/macho.py): CPU, file type, the deployment target it records, the dylibs it
+loads, its exports and undefined symbols, and the ad-hoc signature arm64 needs.
+
+rustup cannot add apple targets on these machines; std is built from Debian's `rust-web-src`
+with `-Zbuild-std`, once per arch and shared by the tests through one target folder.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.harness import EXAMPLE, FIXTURES, copy_tree, run
+from tests.harness.macho import ARM64, X86_64, image, images
+
+pytestmark = pytest.mark.e2e
+
+DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo", "RUSTC_BOOTSTRAP": "1"}
+SYSTEM = "/usr/lib/libSystem.B.dylib"
+# crates.io's libc (pyo3 uses it) links libiconv on apple targets; zig has no libiconv, so
+# ziglink gives it a stub that names the one every macOS has in /usr/lib.
+ICONV = "/usr/lib/libiconv.2.dylib"
+CPU = {"aarch64": ARM64, "x86_64": X86_64}
+CPU_TRIPLES = ["x86_64-apple-darwin", "aarch64-apple-darwin"]
+DEMO_FRAMEWORK = "/System/Library/Frameworks/ZiglinkDemo.framework/Versions/A/ZiglinkDemo"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def debian_rust():
+    missing = [p for p in ("/usr/bin/rustc", "/usr/lib/rustlib/src/rust") if not Path(p).exists()]
+    assert not missing, f"cross toolchain missing ({missing}): run `bash .ci/setup` first"
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory) -> dict[str, str]:
+    """One target folder, so std is built once per arch; and rustc's `rust-objcopy`, which it
+    runs to strip debug info from Mach-O files after the link. rustup ships it, Debian's rustc
+    does not, so Debian's rustc is pointed at rustup's."""
+    base = tmp_path_factory.mktemp("macos")
+    sysroot = subprocess.run(
+        ["rustc", "--print", "sysroot"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    objcopy = (
+        Path(sysroot) / "lib" / "rustlib" / "x86_64-unknown-linux-gnu" / "bin" / "rust-objcopy"
+    )
+    assert objcopy.exists(), f"rustup's rust-objcopy is missing at {objcopy}"
+    tools = base / "tools"
+    tools.mkdir()
+    (tools / "rust-objcopy").write_text(f'#!/bin/sh\nexec "{objcopy}" "$@"\n')
+    (tools / "rust-objcopy").chmod(0o755)
+    return {"CARGO_TARGET_DIR": str(base / "target"), "tools": str(tools)}
+
+
+@pytest.fixture
+def mac_env(cargo_env, shared) -> dict[str, str]:
+    env = {**cargo_env, **DEBIAN_RUST, "CARGO_TARGET_DIR": shared["CARGO_TARGET_DIR"]}
+    env["PATH"] = f"{shared['tools']}{os.pathsep}{env['PATH']}"
+    return env
+
+
+def fresh(fixture: Path, tmp_path: Path) -> Path:
+    """A copy of `fixture` that cargo links again. The tests share one target folder, cargo
+    names a path package's files after its path relative to the workspace (the same for every
+    copy), and does not know the link depends on the deployment target: sources newer than
+    the last link make it link."""
+    crate = copy_tree(fixture, tmp_path / fixture.name)
+    for source in (crate / "src").rglob("*.rs"):
+        source.touch()
+    return crate
+
+
+def build(crate: Path, env: dict[str, str], spec: str, *extra: str, check=True):
+    args = ["ziglink", "cargo", "build", "--locked", "--release", "--target", spec]
+    return run([*args, "-Zbuild-std", *extra], env=env, cwd=crate, check=check)
+
+
+def release(env: dict[str, str], triple: str, name: str) -> Path:
+    return Path(env["CARGO_TARGET_DIR"]) / triple / "release" / name
+
+
+@pytest.mark.parametrize(
+    ("spec", "deployment_target", "minos"),
+    [
+        ("aarch64-apple-darwin", None, (11, 0, 0)),
+        ("x86_64-apple-darwin", None, (10, 12, 0)),
+        ("aarch64-apple-darwin", "13.0", (13, 0, 0)),
+        ("x86_64-apple-darwin.10.15", None, (10, 15, 0)),
+    ],
+    ids=["aarch64-default", "x86_64-default", "aarch64-raised", "x86_64-suffix"],
+)
+def test_binary_records_the_deployment_target_asked_for(
+    mac_env, tmp_path, spec, deployment_target, minos
+):
+    """rustc's defaults (11.0, 10.12), MACOSX_DEPLOYMENT_TARGET, and a target suffix; zig alone
+    would write 15.0 into each."""
+    crate = fresh(FIXTURES / "hello-bin", tmp_path)
+    env = dict(mac_env)
+    if deployment_target:
+        env["MACOSX_DEPLOYMENT_TARGET"] = deployment_target
+    build(crate, env, spec)
+    triple, arch = spec.split(".")[0], spec.split("-")[0]
+    binary = image(release(env, triple, "hello-bin"))
+    assert binary.cputype == CPU[arch]
+    assert binary.filetype == "execute"
+    assert binary.minos == minos
+    assert binary.dylibs == [SYSTEM], "-lSystem -lc -lm are one library: one load command"
+    # arm64 macOS kills an unsigned binary; zig signs ad hoc there, and only there.
+    assert binary.signed == (arch == "aarch64")
+
+
+def test_pyo3_extension_is_a_dylib_that_leaves_python_to_the_interpreter(mac_env, tmp_path):
+    """What maturin asks for a macOS extension (`-undefined dynamic_lookup`), through cargo."""
+    crate = fresh(EXAMPLE, tmp_path)
+    lookup = ["--", "-C", "link-arg=-undefined", "-C", "link-arg=dynamic_lookup"]
+    args = ["ziglink", "cargo", "rustc", "--locked", "--release", "--lib"]
+    args += ["--target", "aarch64-apple-darwin", "-Zbuild-std", *lookup]
+    run(args, env=mac_env, cwd=crate)
+    ext = image(release(mac_env, "aarch64-apple-darwin", "libpyo3_hello.dylib"))
+    assert (ext.cputype, ext.filetype, ext.minos) == (ARM64, "dylib", (11, 0, 0))
+    assert "_PyInit_pyo3_hello" in ext.exported
+    assert {"_PyModule_Create2", "_PyLong_FromLong"} & ext.undefined, sorted(ext.undefined)[:20]
+    assert sorted(ext.dylibs) == [SYSTEM, ICONV], "no libpython: the interpreter provides it"
+    assert ext.signed
+
+
+def test_c_cxx_and_cmake_code_for_arm64_macos(mac_env, tmp_path):
+    """cc-rs and the cmake crate reach zig through ziglink-cc, ziglink-cxx and ziglink-cmake;
+    the objects they make must be built for the floor too, or the link is refused."""
+    crate = fresh(FIXTURES / "hello-c", tmp_path)
+    build(crate, mac_env, "aarch64-apple-darwin")
+    binary = image(release(mac_env, "aarch64-apple-darwin", "hello-c"))
+    assert (binary.cputype, binary.filetype, binary.minos) == (ARM64, "execute", (11, 0, 0))
+    assert binary.dylibs == [SYSTEM], "zig links its libc++ statically"
+    build_dirs = Path(mac_env["CARGO_TARGET_DIR"]) / "aarch64-apple-darwin" / "release" / "build"
+    objects = list(build_dirs.glob("hello-c-*/out/**/*.o"))
+    # cc-rs names its objects `<hash>-add.o`, CMake `sub.c.o`
+    assert {o.name.split("-")[-1] for o in objects} == {"add.o", "stamp.o", "mul.o", "sub.c.o"}
+    assert {image(o).minos for o in objects} == {(11, 0, 0)}
+
+
+def maturin_wheel(spec, triples, wheelhouse, sandbox, shared, tmp_path) -> tuple[str, Path]:
+    """The example as a wheel for `spec`, built by maturin through uv with ziglink as the linker
+    of each of `triples`: the wheel's name and its extension module."""
+    src = fresh(EXAMPLE, tmp_path)
+    config = src / ".cargo" / "config.toml"
+    extra = "".join(f'\n[target.{t}]\nlinker = "ziglink"\n' for t in triples)
+    config.write_text(config.read_text() + extra)
+    out = tmp_path / "out"
+    env = {**sandbox.env, **DEBIAN_RUST, "CARGO_TARGET_DIR": shared["CARGO_TARGET_DIR"]}
+    env["PATH"] = f"{shared['tools']}{os.pathsep}{env['PATH']}"
+    build_args = f"build-args=--target {spec} -Zbuild-std"
+    run(
+        ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,
+         "--config-setting", build_args, "-o", out, src],
+        env=env,
+    )  # fmt: skip
+    (wheel,) = out.glob("*.whl")
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    return wheel.name, unpacked / "pyo3_hello" / "pyo3_hello.abi3.so"
+
+
+def test_maturin_wheel_for_arm64_macos(wheelhouse, sandbox, shared, tmp_path):
+    """maturin drives cargo with ziglink as the linker, as `maturin build --zig` users do."""
+    name, so = maturin_wheel(
+        "aarch64-apple-darwin", CPU_TRIPLES[1:], wheelhouse, sandbox, shared, tmp_path
+    )
+    assert name.endswith("-cp39-abi3-macosx_11_0_arm64.whl"), name
+    ext = image(so)
+    assert (ext.cputype, ext.minos) == (ARM64, (11, 0, 0))
+    assert ext.filetype in ("dylib", "bundle")
+    assert "_PyInit_pyo3_hello" in ext.exported
+    assert ext.signed
+
+
+def test_input_built_for_a_newer_macos_is_refused_and_removed(mac_env, tmp_path):
+    """zig writes the floor into the file whatever its inputs were built for, so an object
+    compiled for macOS 14 would hide in a file that claims 11.0."""
+    newer = tmp_path / "newer.o"
+    (tmp_path / "newer.c").write_text("int newer_symbol(void) { return 14; }\n")
+    run(
+        ["ziglink-cc", "--target=aarch64-apple-darwin", "-c", tmp_path / "newer.c", "-o", newer],
+        env={**mac_env, "MACOSX_DEPLOYMENT_TARGET": "14.0"},
+    )
+    assert image(newer).minos == (14, 0, 0)
+    crate = fresh(FIXTURES / "hello-bin", tmp_path)
+    # Only the binary's own link gets the object: std, built by the tests above, is reused.
+    link = ["ziglink", "cargo", "rustc", "--locked", "--release", "--bin", "hello-bin"]
+    link += ["--target", "aarch64-apple-darwin", "-Zbuild-std", "--", "-C", f"link-arg={newer}"]
+    failed = run(link, env=mac_env, cwd=crate, check=False)
+    assert failed.returncode != 0
+    line = next((x for x in failed.stderr.splitlines() if "above the deployment target" in x), "")
+    assert f"links `{newer}`, built for macOS 14.0" in line, failed.stderr
+    assert "macOS 11.0" in line and "(the file was removed)" in line, line
+    # The file rustc linked, in deps/; cargo copies it to release/ only after a good link.
+    linked = Path(line.split("`")[1])
+    assert linked.parent.name == "deps" and not linked.exists(), line
+    run(link, env={**mac_env, "ZIGLINK_FLOOR_CHECK": "0"}, cwd=crate)
+    binary = image(release(mac_env, "aarch64-apple-darwin", "hello-bin"))
+    assert binary.minos == (11, 0, 0), "zig writes the floor whatever the inputs need"
+
+
+def test_universal2_build_merges_both_arches(mac_env, tmp_path):
+    crate = fresh(FIXTURES / "hello-bin", tmp_path)
+    built = build(crate, mac_env, "universal2-apple-darwin")
+    fat = release(mac_env, "universal2-apple-darwin", "hello-bin")
+    assert f"Merged {fat}" in built.stderr, built.stderr
+    assert "Finished" in built.stderr, "cargo's own messages still reach the user"
+    slices = [(i.cputype, i.filetype, i.minos, i.signed) for i in images(fat)]
+    assert slices == [
+        (X86_64, "execute", (10, 12, 0), False),
+        (ARM64, "execute", (11, 0, 0), True),
+    ]
+    assert os.access(fat, os.X_OK)
+
+
+def test_maturin_universal2_wheel(wheelhouse, sandbox, shared, tmp_path):
+    """maturin builds each arch with ziglink as its linker and merges them itself."""
+    name, so = maturin_wheel(
+        "universal2-apple-darwin", CPU_TRIPLES, wheelhouse, sandbox, shared, tmp_path
+    )
+    # maturin adds the tags of each half to the universal2 one.
+    assert "-cp39-abi3-macosx_10_12_universal2." in name, name
+    slices = images(so)
+    assert [(i.cputype, i.minos) for i in slices] == [(X86_64, (10, 12, 0)), (ARM64, (11, 0, 0))]
+    assert all("_PyInit_pyo3_hello" in i.exported for i in slices)
+
+
+def fake_sdk(root: Path) -> Path:
+    """An SDK with one framework, as a text stub: enough for zig to link against it."""
+    sdk = root / "MacOSX14.5.sdk"
+    framework = sdk / "System" / "Library" / "Frameworks" / "ZiglinkDemo.framework"
+    framework.mkdir(parents=True)
+    (sdk / "usr" / "include").mkdir(parents=True)
+    (sdk / "usr" / "lib").mkdir(parents=True)
+    (sdk / "SDKSettings.json").write_text('{"Version": "14.5"}\n')
+    (framework / "ZiglinkDemo.tbd").write_text(
+        "--- !tapi-tbd\ntbd-version: 4\ntargets: [ x86_64-macos, arm64-macos ]\n"
+        f"install-name: '{DEMO_FRAMEWORK}'\n"
+        "exports:\n  - targets: [ x86_64-macos, arm64-macos ]\n"
+        "    symbols: [ _ziglink_demo_version ]\n...\n"
+    )
+    return sdk
+
+
+def test_framework_links_from_sdkroot_and_without_one_says_how(mac_env, tmp_path):
+    crate = fresh(FIXTURES / "hello-bin", tmp_path)
+    link = ["ziglink", "cargo", "rustc", "--locked", "--release", "--bin", "hello-bin"]
+    link += ["--target", "aarch64-apple-darwin", "-Zbuild-std", "--"]
+    link += ["-C", "link-arg=-framework", "-C", "link-arg=ZiglinkDemo"]
+    failed = run(link, env=mac_env, cwd=crate, check=False)
+    assert failed.returncode != 0
+    assert "needs the ZiglinkDemo framework" in failed.stderr, failed.stderr
+    assert "set SDKROOT" in failed.stderr, failed.stderr
+
+    sdk = fake_sdk(tmp_path)
+    run(link, env={**mac_env, "SDKROOT": str(sdk)}, cwd=crate)
+    binary = image(release(mac_env, "aarch64-apple-darwin", "hello-bin"))
+    assert sorted(binary.dylibs) == [DEMO_FRAMEWORK, SYSTEM]
+    assert binary.minos == (11, 0, 0)
