@@ -13,31 +13,16 @@ file: which tool linked it, file type, deployment target, dylibs, exports, signa
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 from tests.harness import EXAMPLE, FIXTURES, clean_environ, copy_tree, run, venv_with, with_path
-from tests.harness.macho import ARM64, image
+from tests.harness.macho import ARM64, image, with_rust_objcopy
 
 DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo", "RUSTC_BOOTSTRAP": "1"}
 ARCHES = ["aarch64-apple-darwin", "x86_64-apple-darwin"]
-
-
-def objcopy_dir(work: Path) -> Path:
-    """rustc strips Mach-O debug info with rust-objcopy, which Debian's rustc lacks: rustup's."""
-    sysroot = subprocess.run(
-        ["rustc", "--print", "sysroot"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    real = Path(sysroot) / "lib" / "rustlib" / "x86_64-unknown-linux-gnu" / "bin" / "rust-objcopy"
-    tools = work / "tools"
-    tools.mkdir()
-    (tools / "rust-objcopy").write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
-    (tools / "rust-objcopy").chmod(0o755)
-    return tools
 
 
 def row(tool: str, what: str, path: Path) -> str:
@@ -71,8 +56,9 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="ziglink-macos-") as tmp:
         work = Path(tmp)
-        env = {**clean_environ(), **DEBIAN_RUST}
-        env["PATH"] = f"{objcopy_dir(work)}{os.pathsep}{env['PATH']}"
+        # A uv cache of its own: one that held an older ziglink-0.1.0 wheel would install that.
+        env = {**clean_environ(), **DEBIAN_RUST, "UV_CACHE_DIR": str(work / "uv-cache")}
+        env = with_rust_objcopy(env, work / "tools")
         bins = venv_with(
             work / "venv", env, "ziglink", "maturin", "cargo-zigbuild", wheelhouse=args.wheelhouse
         )

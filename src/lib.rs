@@ -3,7 +3,7 @@
 //! `main_with` picks the mode from argv. The folders are the architecture:
 //!
 //! - `call`: what rustc, cc-rs and cmake run (the link, the C tools), from argv to zig's exec.
-//! - `target`: Rust targets, glibc floors and CPU names; pure.
+//! - `target`: Rust targets, their floors (glibc, macOS deployment target) and CPU names; pure.
 //! - `zig`: the zig at hand (finding it, its version and glibc list, its cache, header copies).
 //! - `cargo_setup`: the one builder of cargo's environment, for `cargo`, `env` and `config`.
 //! - `commands`: the CLI for people, one module per subcommand.

@@ -55,3 +55,38 @@ fn doctor_fails_with_the_fix_when_zig_is_missing_or_broken() {
         "{text}"
     );
 }
+
+#[test]
+fn doctor_shows_the_macos_sdk_sdkroot_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdk = dir.path().join("MacOSX14.5.sdk");
+    std::fs::create_dir(&sdk).unwrap();
+    std::fs::write(sdk.join("SDKSettings.json"), r#"{"Version": "14.5"}"#).unwrap();
+    let report = |sdkroot: Option<&std::path::Path>, json: bool| {
+        let mut cmd = ziglink(if json {
+            &["doctor", "--json"]
+        } else {
+            &["doctor"]
+        });
+        cmd.faked(dir.path(), 0).env("HOME", dir.path());
+        match sdkroot {
+            Some(path) => cmd.env("SDKROOT", path),
+            None => cmd.env_remove("SDKROOT"),
+        };
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let text = report(Some(&sdk), false);
+    let line = format!("macOS SDK: {} (version 14.5, from SDKROOT)", sdk.display());
+    assert!(text.contains(&line), "{line:?} not in:\n{text}");
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("aarch64-apple-darwin "));
+    assert!(
+        row.is_some_and(|r| r.contains(" aarch64-macos.11.0-none ")),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&report(Some(&sdk), true)).unwrap();
+    assert_eq!(json["macos_sdk"]["version"], "14.5");
+    let none = report(None, false);
+    assert!(none.contains("macOS SDK: none (SDKROOT unset)"), "{none}");
+}

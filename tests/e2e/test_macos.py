@@ -10,14 +10,13 @@ with `-Zbuild-std`, once per arch and shared by the tests through one target fol
 from __future__ import annotations
 
 import os
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.harness import EXAMPLE, FIXTURES, copy_tree, run
-from tests.harness.macho import ARM64, X86_64, image, images
+from tests.harness.macho import ARM64, X86_64, image, images, with_rust_objcopy
 
 pytestmark = pytest.mark.e2e
 
@@ -38,30 +37,19 @@ def debian_rust():
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory) -> dict[str, str]:
-    """One target folder, so std is built once per arch; and rustc's `rust-objcopy`, which it
-    runs to strip debug info from Mach-O files after the link. rustup ships it, Debian's rustc
-    does not, so Debian's rustc is pointed at rustup's."""
-    base = tmp_path_factory.mktemp("macos")
-    sysroot = subprocess.run(
-        ["rustc", "--print", "sysroot"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    objcopy = (
-        Path(sysroot) / "lib" / "rustlib" / "x86_64-unknown-linux-gnu" / "bin" / "rust-objcopy"
-    )
-    assert objcopy.exists(), f"rustup's rust-objcopy is missing at {objcopy}"
-    tools = base / "tools"
-    tools.mkdir()
-    (tools / "rust-objcopy").write_text(f'#!/bin/sh\nexec "{objcopy}" "$@"\n')
-    (tools / "rust-objcopy").chmod(0o755)
-    return {"CARGO_TARGET_DIR": str(base / "target"), "tools": str(tools)}
+def shared(tmp_path_factory) -> Path:
+    """One folder for all: a target folder, so std is built once per arch, and rust-objcopy."""
+    return tmp_path_factory.mktemp("macos")
+
+
+def with_shared(env: dict[str, str], shared: Path) -> dict[str, str]:
+    env = {**env, **DEBIAN_RUST, "CARGO_TARGET_DIR": str(shared / "target")}
+    return with_rust_objcopy(env, shared / "tools")
 
 
 @pytest.fixture
 def mac_env(cargo_env, shared) -> dict[str, str]:
-    env = {**cargo_env, **DEBIAN_RUST, "CARGO_TARGET_DIR": shared["CARGO_TARGET_DIR"]}
-    env["PATH"] = f"{shared['tools']}{os.pathsep}{env['PATH']}"
-    return env
+    return with_shared(cargo_env, shared)
 
 
 def fresh(fixture: Path, tmp_path: Path) -> Path:
@@ -152,8 +140,7 @@ def maturin_wheel(spec, triples, wheelhouse, sandbox, shared, tmp_path) -> tuple
     extra = "".join(f'\n[target.{t}]\nlinker = "ziglink"\n' for t in triples)
     config.write_text(config.read_text() + extra)
     out = tmp_path / "out"
-    env = {**sandbox.env, **DEBIAN_RUST, "CARGO_TARGET_DIR": shared["CARGO_TARGET_DIR"]}
-    env["PATH"] = f"{shared['tools']}{os.pathsep}{env['PATH']}"
+    env = with_shared(sandbox.env, shared)
     build_args = f"build-args=--target {spec} -Zbuild-std"
     run(
         ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,
@@ -166,17 +153,23 @@ def maturin_wheel(spec, triples, wheelhouse, sandbox, shared, tmp_path) -> tuple
     return wheel.name, unpacked / "pyo3_hello" / "pyo3_hello.abi3.so"
 
 
-def test_maturin_wheel_for_arm64_macos(wheelhouse, sandbox, shared, tmp_path):
+@pytest.mark.parametrize(
+    ("triple", "tag", "cpu", "minos"),
+    [
+        ("aarch64-apple-darwin", "macosx_11_0_arm64", ARM64, (11, 0, 0)),
+        ("x86_64-apple-darwin", "macosx_10_12_x86_64", X86_64, (10, 12, 0)),
+    ],
+    ids=["arm64", "x86_64"],
+)
+def test_maturin_wheel_for_macos(wheelhouse, sandbox, shared, tmp_path, triple, tag, cpu, minos):
     """maturin drives cargo with ziglink as the linker, as `maturin build --zig` users do."""
-    name, so = maturin_wheel(
-        "aarch64-apple-darwin", CPU_TRIPLES[1:], wheelhouse, sandbox, shared, tmp_path
-    )
-    assert name.endswith("-cp39-abi3-macosx_11_0_arm64.whl"), name
+    name, so = maturin_wheel(triple, [triple], wheelhouse, sandbox, shared, tmp_path)
+    assert name.endswith(f"-cp39-abi3-{tag}.whl"), name
     ext = image(so)
-    assert (ext.cputype, ext.minos) == (ARM64, (11, 0, 0))
+    assert (ext.cputype, ext.minos) == (cpu, minos)
     assert ext.filetype in ("dylib", "bundle")
     assert "_PyInit_pyo3_hello" in ext.exported
-    assert ext.signed
+    assert ext.signed == (cpu == ARM64)
 
 
 def test_input_built_for_a_newer_macos_is_refused_and_removed(mac_env, tmp_path):
@@ -240,6 +233,8 @@ def fake_sdk(root: Path) -> Path:
     (sdk / "usr" / "include").mkdir(parents=True)
     (sdk / "usr" / "lib").mkdir(parents=True)
     (sdk / "SDKSettings.json").write_text('{"Version": "14.5"}\n')
+    (framework / "Headers").mkdir()
+    (framework / "Headers" / "ZiglinkDemo.h").write_text("int ziglink_demo_version(void);\n")
     (framework / "ZiglinkDemo.tbd").write_text(
         "--- !tapi-tbd\ntbd-version: 4\ntargets: [ x86_64-macos, arm64-macos ]\n"
         f"install-name: '{DEMO_FRAMEWORK}'\n"
@@ -260,6 +255,22 @@ def test_framework_links_from_sdkroot_and_without_one_says_how(mac_env, tmp_path
     assert "set SDKROOT" in failed.stderr, failed.stderr
 
     sdk = fake_sdk(tmp_path)
+    # C code finds the framework's headers through ziglink-cc, as cc-rs would call it.
+    source = tmp_path / "demo.c"
+    source.write_text(
+        "#include <ZiglinkDemo/ZiglinkDemo.h>\nint f(void) { return ziglink_demo_version(); }\n"
+    )
+    compile_demo = [
+        "ziglink-cc",
+        "--target=aarch64-apple-darwin",
+        "-c",
+        source,
+        "-o",
+        tmp_path / "demo.o",
+    ]
+    assert run(compile_demo, env=mac_env, check=False).returncode != 0, "no SDK, no header"
+    run(compile_demo, env={**mac_env, "SDKROOT": str(sdk)})
+    assert image(tmp_path / "demo.o").minos == (11, 0, 0)
     run(link, env={**mac_env, "SDKROOT": str(sdk)}, cwd=crate)
     binary = image(release(mac_env, "aarch64-apple-darwin", "hello-bin"))
     assert sorted(binary.dylibs) == [DEMO_FRAMEWORK, SYSTEM]

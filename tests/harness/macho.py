@@ -4,6 +4,9 @@ is read instead. Not imported by `tests.harness` itself: only what reads Mach-O 
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +69,26 @@ def images(path: Path) -> list[Image]:
 def image(path: Path) -> Image:
     (only,) = images(path)
     return only
+
+
+def with_rust_objcopy(env: dict[str, str], tools: Path) -> dict[str, str]:
+    """`env` with what Debian's rustc needs to strip Mach-O files, which it does itself after the
+    link with `rust-objcopy`: rustup ships one, Debian does not. A `rust-objcopy` in `tools`, put
+    first on PATH, that runs rustup's, else an llvm-objcopy; with neither, release builds do not
+    strip."""
+    candidates = []
+    sysroot = ["rustc", "--print", "sysroot"]
+    rustc = subprocess.run(sysroot, capture_output=True, text=True, check=False)
+    if rustc.returncode == 0:
+        candidates.append(Path(rustc.stdout.strip()))
+    candidates += sorted(Path.home().glob(".rustup/toolchains/*"))
+    host_bin = Path("lib") / "rustlib" / "x86_64-unknown-linux-gnu" / "bin" / "rust-objcopy"
+    found = next((str(c / host_bin) for c in candidates if (c / host_bin).is_file()), None)
+    found = found or shutil.which("llvm-objcopy")
+    if found is None:
+        return {**env, "CARGO_PROFILE_RELEASE_STRIP": "false"}
+    tools.mkdir(parents=True, exist_ok=True)
+    # A script, not a link: rustup's binary finds its LLVM library relative to its own path.
+    (tools / "rust-objcopy").write_text(f'#!/bin/sh\nexec "{found}" "$@"\n')
+    (tools / "rust-objcopy").chmod(0o755)
+    return {**env, "PATH": f"{tools}{os.pathsep}{env.get('PATH', '')}"}
