@@ -7,12 +7,10 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::target::universal2::TRIPLE;
+use crate::target::universal2::{AARCH64, TRIPLE, X86_64};
 
 /// Artifact messages on stdout for ziglink to read; diagnostics rendered on stderr as usual.
 pub const MESSAGE_FORMAT: &str = "--message-format=json-render-diagnostics";
-const X86_64: &str = "x86_64-apple-darwin";
-const AARCH64: &str = "aarch64-apple-darwin";
 
 /// The files cargo's `--message-format=json` stream says it made, in order.
 pub fn artifact_files(stream: &str) -> Vec<PathBuf> {

@@ -5,8 +5,9 @@ use crate::target::macos::MacOs;
 use crate::target::triple;
 
 pub const TRIPLE: &str = "universal2-apple-darwin";
-const X86_64: &str = "x86_64-apple-darwin";
-const AARCH64: &str = "aarch64-apple-darwin";
+/// The two targets it stands for, in the order their slices go in a fat file.
+pub const X86_64: &str = "x86_64-apple-darwin";
+pub const AARCH64: &str = "aarch64-apple-darwin";
 
 /// The two targets a `universal2-apple-darwin[.MAJOR.MINOR]` spec stands for, or `None` for any
 /// other spec. A deployment target in the suffix is raised to 11.0 for arm64, which starts
