@@ -44,10 +44,10 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
     let mut scratch = None;
     if target.is_apple() {
         match (
-            &settings.sdk,
+            settings.sdk(),
             apple_sdk::frameworks(&translation.args).first(),
         ) {
-            (Some(sdk), _) => lead.push(apple_sdk::link_lead(sdk)),
+            (Some(sdk), _) => lead.push(apple_sdk::link_lead(&sdk)),
             (None, Some(framework)) => {
                 return Err(Error::FrameworkWithoutSdk {
                     framework: framework.clone(),

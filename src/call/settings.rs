@@ -44,8 +44,8 @@ pub struct Settings {
     /// it. Kept as text and read only for apple targets, as rustc does: a value meant for
     /// something else does not stop a Linux build.
     pub deployment_target: Option<String>,
-    /// `SDKROOT`, when it names a folder: the macOS SDK for apple targets' frameworks.
-    pub sdk: Option<PathBuf>,
+    /// `SDKROOT`, as given: see [`Settings::sdk`].
+    pub sdkroot: Option<OsString>,
     /// `ZIGLINK_ZIG`: the zig executable to use.
     pub zig: Option<PathBuf>,
     /// `ZIGLINK_LOG`: print the zig command before running it.
@@ -73,7 +73,7 @@ impl Settings {
             target: text(TARGET),
             glibc,
             deployment_target: text(macos::DEPLOYMENT_TARGET),
-            sdk: apple_sdk::from_value(var(apple_sdk::SDKROOT)),
+            sdkroot: get(apple_sdk::SDKROOT),
             zig: get(ZIG).map(PathBuf::from),
             log: get(LOG).is_some_and(|v| v != "0"),
             explain: get(EXPLAIN).filter(|v| v != "0").map(|v| {
@@ -101,15 +101,9 @@ impl Settings {
         triple: &str,
         var: impl Fn(&str) -> Option<OsString>,
     ) -> Result<Option<Glibc>> {
-        let name = glibc_var_for(triple);
-        match var(&name).filter(|v| !v.is_empty()) {
-            Some(value) => Glibc::parse_setting(
-                &value.to_string_lossy(),
-                "a ZIGLINK_GLIBC_<TARGET> variable",
-            )
-            .map(Some),
-            None => Ok(self.glibc),
-        }
+        let origin = "a ZIGLINK_GLIBC_<TARGET> variable";
+        let own = per_target(var(&glibc_var_for(triple)), origin, Glibc::parse_setting)?;
+        Ok(own.or(self.glibc))
     }
 
     /// The deployment target for one apple target: `ZIGLINK_MACOS_<TRIPLE>`, else
@@ -119,17 +113,21 @@ impl Settings {
         triple: &str,
         var: impl Fn(&str) -> Option<OsString>,
     ) -> Result<Option<MacOs>> {
-        match var(&macos_var_for(triple)).filter(|v| !v.is_empty()) {
-            Some(value) => MacOs::parse_setting(
-                &value.to_string_lossy(),
-                "a ZIGLINK_MACOS_<TARGET> variable",
-            )
-            .map(Some),
-            None => match &self.deployment_target {
-                Some(text) => MacOs::parse_setting(text, macos::DEPLOYMENT_TARGET).map(Some),
-                None => Ok(None),
-            },
+        let origin = "a ZIGLINK_MACOS_<TARGET> variable";
+        match per_target(var(&macos_var_for(triple)), origin, MacOs::parse_setting)? {
+            Some(own) => Ok(Some(own)),
+            None => self
+                .deployment_target
+                .as_deref()
+                .map(|text| MacOs::parse_setting(text, macos::DEPLOYMENT_TARGET))
+                .transpose(),
         }
+    }
+
+    /// The macOS SDK `SDKROOT` names, when it is a folder. Looked at only for apple targets, so
+    /// other links do not pay for the check.
+    pub fn sdk(&self) -> Option<PathBuf> {
+        apple_sdk::from_value(self.sdkroot.clone())
     }
 
     /// Under `ZIGLINK_LOG`, prints `ziglink: <line>` on stderr; the line is only made then.
@@ -164,6 +162,18 @@ impl Settings {
             .map(|spec| self.resolve_target(&spec))
             .collect()
     }
+}
+
+/// A per-target floor variable's value, parsed, when it is set and not empty.
+fn per_target<T>(
+    value: Option<OsString>,
+    origin: &'static str,
+    parse: fn(&str, &'static str) -> Result<T>,
+) -> Result<Option<T>> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| parse(&v.to_string_lossy(), origin))
+        .transpose()
 }
 
 /// `ZIGLINK_MACOS_AARCH64_APPLE_DARWIN` for `aarch64-apple-darwin`.

@@ -102,8 +102,8 @@ pub fn prepare(
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
             let mut lead = lead_args::compile_lead(&target);
-            if let Some(sdk) = settings.sdk.as_deref().filter(|_| target.is_apple()) {
-                lead.push(apple_sdk::compile_lead(sdk));
+            if let Some(sdk) = target.is_apple().then(|| settings.sdk()).flatten() {
+                lead.push(apple_sdk::compile_lead(&sdk));
             }
             lead.extend(rustc_cpu::for_compile(&target, |name| {
                 std::env::var(name).ok()

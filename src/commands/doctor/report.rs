@@ -1,7 +1,7 @@
 //! Judging the facts (`findings`) and writing them out, for people and as JSON. Pure, so every
 //! finding and its fix is tested from made-up facts.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::facts::Facts;
 use crate::call::apple_sdk;
@@ -284,9 +284,10 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
 }
 
 /// The SDK apple targets use, and its version.
-fn macos_sdk(facts: &Facts) -> Option<(&Path, Option<String>)> {
-    let sdk = facts.settings.as_ref().ok()?.sdk.as_deref()?;
-    Some((sdk, apple_sdk::version(sdk)))
+fn macos_sdk(facts: &Facts) -> Option<(PathBuf, Option<String>)> {
+    let sdk = facts.settings.as_ref().ok()?.sdk()?;
+    let version = apple_sdk::version(&sdk);
+    Some((sdk, version))
 }
 
 pub fn json(facts: &Facts, findings: &[Finding]) -> String {
@@ -337,7 +338,7 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
         },
         "rustc": rustc,
         "macos_sdk": macos_sdk(facts).map(|(sdk, version)| json!({
-            "path": path(Some(sdk)),
+            "path": path(Some(&sdk)),
             "version": version,
         })),
         "targets": targets,
