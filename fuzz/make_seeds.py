@@ -12,6 +12,8 @@
   supports, and a glibc-2.34 one that the check refuses;
 - macho_file: C programs, dylibs, objects and archives for both macOS arches at several
   deployment targets, and a fat file of two of them;
+- pe_file: the headers of programs and DLLs linked by zig for each Windows target, whole and cut
+  short where each field the PE reader uses begins, and with the header pointer bent;
 - zig_manifest: manifests from the zig cache those links filled;
 - target_spec: the spellings of targets, floors, ages and `ziglink cargo` lines the docs use.
 
@@ -45,7 +47,12 @@ TARGETS = [  # the order of `target::TARGETS`, which the leading byte of a line 
     "aarch64-unknown-linux-musl",
     "x86_64-apple-darwin",
     "aarch64-apple-darwin",
+    "x86_64-pc-windows-gnu",
+    "i686-pc-windows-gnu",
+    "x86_64-pc-windows-gnullvm",
+    "aarch64-pc-windows-gnullvm",
 ]
+WINDOWS_TARGETS = TARGETS[-4:]
 MACOS_TARGETS = {"x86_64-apple-darwin": ["10.12", "13.0"], "aarch64-apple-darwin": ["11.0", "14.0"]}
 FLOORS = {"powerpc64le-unknown-linux-gnu": "2.32", "riscv64gc-unknown-linux-gnu": "2.27"}
 # Writes its argv, NUL-separated, and the contents of any @file into $SEEDS_OUT, then links
@@ -201,6 +208,27 @@ def macho_files(env: dict[str, str], work: Path) -> None:
     save("macho_file", header + b"\0" * (0x4000 - len(header)) + body)
 
 
+def pe_files(env: dict[str, str], work: Path) -> None:
+    """Only the first KiB of each file: the reader looks at the DOS and COFF headers alone, and
+    whole files would put megabytes in the repository."""
+    source = work / "hello.c"
+    lib = work / "lib.c"
+    lib.write_text("__declspec(dllexport) int PyInit_seed(void) { return 1; }\n")
+    for target in WINDOWS_TARGETS:
+        stem = work / target
+        exe, dll = stem.with_suffix(".exe"), stem.with_suffix(".dll")
+        sh(["ziglink-cc", f"--target={target}", "-Os", source, "-o", exe], env)
+        sh(["ziglink-cc", f"--target={target}", "-Os", "-shared", lib, "-o", dll], env)
+        for file in (exe, dll):
+            head = file.read_bytes()[:1024]
+            lfanew = struct.unpack_from("<I", head, 0x3C)[0]
+            cuts = [0, 2, 0x3C, 0x40, lfanew, lfanew + 4, lfanew + 22, lfanew + 23, lfanew + 24]
+            for cut in [*cuts, *range(0x44, lfanew + 24, 4), *range(lfanew + 24, 1025, 64)]:
+                save("pe_file", head[:cut])
+            for bent in (0, 0x3C, lfanew + 1, len(head), 0xFFFFFFFF):
+                save("pe_file", head[:0x3C] + struct.pack("<I", bent) + head[0x40:])
+
+
 def manifests(cache: Path) -> None:
     found = sorted((cache / "h").iterdir(), key=lambda p: p.stat().st_size)
     picked = [p for p in found if 0 < p.stat().st_size < 8192 and p.suffix != ".txt"]
@@ -243,6 +271,7 @@ def main() -> int:
         caught_compile_lines(env, work)
         linked_files(env, work)
         macho_files(env, work)
+        pe_files(env, work)
         manifests(cache)
         target_specs()
     for folder in sorted(CORPUS.iterdir()):

@@ -7,6 +7,9 @@ pub enum Error {
     #[error("unsupported target `{given}`; supported targets: {supported}")]
     UnsupportedTarget { given: String, supported: String },
 
+    #[error("`{given}` links against Microsoft's C runtime and Windows SDK, which zig does not ship; build it with cargo-xwin (maturin uses it for msvc targets), or target `{gnu}`")]
+    MsvcTarget { given: String, gnu: String },
+
     #[error("malformed glibc version `{given}` in {origin}: expected MAJOR.MINOR such as 2.17")]
     MalformedGlibc { given: String, origin: &'static str },
 
@@ -79,6 +82,13 @@ pub enum Error {
         path.display()
     )]
     StripDebug { path: PathBuf, reason: String },
+
+    #[error(
+        "cannot mark `{}` large-address-aware as rustc asked (-Wl,--large-address-aware): {reason}; \
+         the file stays limited to 2 GiB",
+        path.display()
+    )]
+    PeHeader { path: PathBuf, reason: String },
 
     #[error("cannot write the macOS library stubs for this link in the temp folder: {0}")]
     Stubs(String),

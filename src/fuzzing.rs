@@ -1,6 +1,6 @@
 //! Entry points for coverage-guided fuzzing (`fuzz/`, cargo-fuzz with libFuzzer), one per
 //! parser of input from outside: response files, link and compile lines, target specs and
-//! settings, ELF and Mach-O files, and zig's cache manifests. Each takes raw bytes, decodes them the same
+//! settings, ELF, Mach-O and PE files, and zig's cache manifests. Each takes raw bytes, decodes them the same
 //! way every time, and checks properties beyond "does not panic"; a corpus replay in the tests
 //! (`tests/fuzz_corpus.rs`) runs the saved inputs through the same functions. Not for use by
 //! anything else.
@@ -17,6 +17,7 @@ use crate::call::after_link::elf_versions;
 use crate::call::after_link::glibc_check;
 use crate::call::after_link::link_inputs;
 use crate::call::after_link::macho_versions;
+use crate::call::after_link::pe_header;
 use crate::call::after_link::strip_debug;
 use crate::call::cmake;
 use crate::call::explain;
@@ -156,7 +157,7 @@ pub fn link_line(data: &[u8]) {
         assert_eq!(translation.args.len() + removed, args.len() + added);
         let _ = infer::output_path(&translation.args);
         let words = translation.args.iter().filter_map(|a| a.to_str());
-        let _ = linker_options::unknown(words, target.is_apple());
+        let _ = linker_options::unknown(words, linker_options::Format::of(&target));
     }
     for input in link_inputs::inputs(&args) {
         assert!(!input.given.is_empty());
@@ -283,6 +284,23 @@ pub fn macho_file(data: &[u8]) {
 
 /// A manifest in zig's cache (`ziglink cache` reads files other builds wrote), with the name
 /// of its file taken from the first 32 bytes.
+/// The PE header flag ziglink sets after a Windows link: any bytes give an error or the same
+/// file with only that bit changed.
+pub fn pe_file(data: &[u8]) {
+    let mut copy = data.to_vec();
+    if pe_header::set_in(&mut copy, pe_header::LARGE_ADDRESS_AWARE).is_ok() {
+        assert_eq!(copy.len(), data.len());
+        let changed: Vec<usize> = (0..data.len()).filter(|&i| copy[i] != data[i]).collect();
+        assert!(
+            changed.len() <= 1,
+            "more than the flag changed: {changed:?}"
+        );
+        let mut again = copy.clone();
+        assert!(pe_header::set_in(&mut again, pe_header::LARGE_ADDRESS_AWARE).is_ok());
+        assert_eq!(again, copy, "setting the flag twice changes nothing");
+    }
+}
+
 pub fn zig_manifest(data: &[u8]) {
     let name: String = data
         .iter()

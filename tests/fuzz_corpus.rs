@@ -57,6 +57,11 @@ fn macho_files() {
 }
 
 #[test]
+fn pe_files() {
+    replay("pe_file", fuzzing::pe_file);
+}
+
+#[test]
 fn zig_manifests() {
     replay("zig_manifest", fuzzing::zig_manifest);
 }

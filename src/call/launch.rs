@@ -10,6 +10,7 @@ use std::process::Command;
 use crate::call::after_link::failed_link;
 use crate::call::after_link::glibc_check;
 use crate::call::after_link::macos_check;
+use crate::call::after_link::pe_header;
 use crate::call::after_link::strip_debug;
 use crate::call::exec;
 use crate::call::exec::output;
@@ -37,16 +38,18 @@ pub enum Job {
     CxxCompile,
     Archive,
     Ranlib,
+    Dlltool,
 }
 
 impl Job {
-    /// The zig subcommand: `zig cc`, `zig c++`, `zig ar`, `zig ranlib`.
+    /// The zig subcommand: `zig cc`, `zig c++`, `zig ar`, `zig ranlib`, `zig dlltool`.
     pub fn driver(self) -> &'static str {
         match self {
             Job::Link | Job::CCompile => "cc",
             Job::CxxCompile => "c++",
             Job::Archive => "ar",
             Job::Ranlib => "ranlib",
+            Job::Dlltool => "dlltool",
         }
     }
 
@@ -58,6 +61,7 @@ impl Job {
             Job::CxxCompile => "C++ compile",
             Job::Archive => "ar",
             Job::Ranlib => "ranlib",
+            Job::Dlltool => "dlltool",
         }
     }
 
@@ -91,6 +95,9 @@ pub struct ZigCall {
     /// Remove the output's debug sections after zig, for the `-Wl,--strip-debug` zig was not
     /// given (`strip_debug`).
     pub strip_debug: bool,
+    /// Mark the output large-address-aware after zig, for the `-Wl,--large-address-aware` zig
+    /// was not given (`pe_header`).
+    pub large_address_aware: bool,
 }
 
 impl ZigCall {
@@ -115,6 +122,7 @@ impl ZigCall {
             floor: None,
             scratch: None,
             strip_debug: false,
+            large_address_aware: false,
         }
     }
 
@@ -131,6 +139,7 @@ impl ZigCall {
             floor: None,
             scratch: None,
             strip_debug: false,
+            large_address_aware: false,
         }
     }
 
@@ -196,7 +205,12 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     let cmd = zig_command(&zig.path, &zig_args, settings)?;
     let check = floor_check(&call, settings);
     let strip = call.output.as_ref().filter(|_| call.strip_debug);
-    let waits = response.is_some() || call.scratch.is_some() || check.is_some() || strip.is_some();
+    let mark = call.output.as_ref().filter(|_| call.large_address_aware);
+    let waits = response.is_some()
+        || call.scratch.is_some()
+        || check.is_some()
+        || strip.is_some()
+        || mark.is_some();
     if !waits && settings.explain.is_none() {
         return Err(exec::exec(cmd));
     }
@@ -246,6 +260,12 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
             eprintln!("ziglink: warning: {kept}");
         }
     }
+    if let (ExitCode::SUCCESS, Some(output)) = (code, mark) {
+        // As with stripping: the link is good, only the flag is missing (`-o /dev/null`).
+        if let Err(unmarked) = pe_header::set_flag(output, pe_header::LARGE_ADDRESS_AWARE) {
+            eprintln!("ziglink: warning: {unmarked}");
+        }
+    }
     Ok(code)
 }
 
@@ -273,7 +293,11 @@ fn signalled(waited: &exec::Waited, call: &ZigCall, before: &output::Stamp) -> O
 pub fn explanation(call: &ZigCall, command: &str) -> String {
     let args = call.args.iter().filter_map(|a| a.to_str());
     let unknown = if call.job.is_clang() {
-        linker_options::unknown(args, call.target.is_some_and(|t| t.is_apple()))
+        let format = call
+            .target
+            .as_ref()
+            .map_or(linker_options::Format::Elf, linker_options::Format::of);
+        linker_options::unknown(args, format)
     } else {
         Vec::new()
     };

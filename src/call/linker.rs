@@ -40,6 +40,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
             .extend(reproducible::link_args(&translation.args));
     }
     let strip_debug = translation.applied(rules::STRIP_DEBUG);
+    let large_address_aware = translation.applied(rules::LARGE_ADDRESS_AWARE);
     let mut lead = lead_args::target_lead(&target);
     let mut scratch = None;
     if target.is_apple() {
@@ -65,6 +66,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
         floor: target.floor,
         scratch,
         strip_debug,
+        large_address_aware,
         ..ZigCall::translated(Job::Link, target, lead, translation, response_dir)
     })
 }

@@ -1,6 +1,7 @@
-//! ziglink's C compiler, C++ compiler, archiver and ranlib: one executable each, because cc-rs,
-//! cmake and autotools need a single program path per tool, not `zig cc` with a space in it.
-//! The compilers apply the same target table and rules as the linker; nothing is generated.
+//! ziglink's C compiler, C++ compiler, archiver, ranlib and dlltool: one executable each, because
+//! cc-rs, cmake, autotools and rustc need a single program path per tool, not `zig cc` with a
+//! space in it. The compilers apply the same target table and rules as the linker; nothing is
+//! generated.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -26,10 +27,21 @@ pub enum Tool {
     Cxx,
     Ar,
     Ranlib,
+    /// Makes Windows import libraries: rustc runs it for raw-dylib imports on `*-windows-gnu`,
+    /// and python3-dll-a for PyO3's `generate-import-lib`.
+    Dlltool,
 }
 
 impl Tool {
+    /// The tools cc-rs and the cmake crate take per target (`CC_<target>`, ...).
     pub const ALL: [Tool; 4] = [Tool::Cc, Tool::Cxx, Tool::Ar, Tool::Ranlib];
+
+    /// The names rustc (and python3-dll-a) look up on PATH for a MinGW dlltool when cross
+    /// compiling; ziglink's dlltool is installed under them too, so that they find it in the
+    /// build environment with nothing to configure. aarch64 has only gnullvm, whose import
+    /// libraries rustc writes itself.
+    pub const MINGW_DLLTOOLS: [&'static str; 2] =
+        ["x86_64-w64-mingw32-dlltool", "i686-w64-mingw32-dlltool"];
 
     /// The executable this tool is installed as; `ziglink cargo` names these in cargo's view.
     pub fn program(self) -> &'static str {
@@ -38,6 +50,7 @@ impl Tool {
             Tool::Cxx => "ziglink-cxx",
             Tool::Ar => "ziglink-ar",
             Tool::Ranlib => "ziglink-ranlib",
+            Tool::Dlltool => "ziglink-dlltool",
         }
     }
 
@@ -48,6 +61,7 @@ impl Tool {
             Tool::Cxx => "CXX",
             Tool::Ar => "AR",
             Tool::Ranlib => "RANLIB",
+            Tool::Dlltool => "DLLTOOL",
         }
     }
 
@@ -58,6 +72,7 @@ impl Tool {
             Tool::Cxx => Job::CxxCompile,
             Tool::Ar => Job::Archive,
             Tool::Ranlib => Job::Ranlib,
+            Tool::Dlltool => Job::Dlltool,
         }
     }
 
@@ -65,7 +80,13 @@ impl Tool {
     /// `ziglink-cc` behaves as the C compiler.
     pub fn from_argv0(argv0: &OsString) -> Option<Tool> {
         let stem = Path::new(argv0).file_stem()?;
-        Tool::ALL.into_iter().find(|t| stem == t.program())
+        if Tool::MINGW_DLLTOOLS.iter().any(|name| stem == *name) {
+            return Some(Tool::Dlltool);
+        }
+        Tool::ALL
+            .into_iter()
+            .chain([Tool::Dlltool])
+            .find(|t| stem == t.program())
     }
 }
 
@@ -87,8 +108,9 @@ pub fn prepare(
     zig: Option<&Zig>,
 ) -> Result<ZigCall> {
     Ok(match tool {
-        // zig's ar and ranlib are target-independent and read their own @files.
-        Tool::Ar | Tool::Ranlib => ZigCall::untranslated(tool.job(), args),
+        // zig's ar and ranlib are target-independent and read their own @files; its dlltool
+        // takes the machine from `-m`, as GNU's does, and accepts the options rustc passes.
+        Tool::Ar | Tool::Ranlib | Tool::Dlltool => ZigCall::untranslated(tool.job(), args),
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
             // The line's own `--target=` (when it is a Rust triple) is the most specific;
@@ -126,9 +148,11 @@ pub fn prepare(
                 .iter()
                 .any(|a| a == "-c" || a == "-E" || a == "-S");
             let strip_debug = !compiles && translation.applied(rules::STRIP_DEBUG);
+            let large_address_aware = !compiles && translation.applied(rules::LARGE_ADDRESS_AWARE);
             let response_dir = expanded.first_file_dir;
             ZigCall {
                 strip_debug,
+                large_address_aware,
                 ..ZigCall::translated(tool.job(), target, lead, translation, response_dir)
             }
         }
@@ -149,6 +173,18 @@ mod tests {
                 Some(tool)
             );
         }
+        for name in [
+            "ziglink-dlltool",
+            "/env/bin/x86_64-w64-mingw32-dlltool",
+            "i686-w64-mingw32-dlltool",
+        ] {
+            assert_eq!(
+                Tool::from_argv0(&OsString::from(name)),
+                Some(Tool::Dlltool),
+                "{name}"
+            );
+        }
+        assert_eq!(Tool::from_argv0(&OsString::from("dlltool")), None);
         assert_eq!(Tool::from_argv0(&OsString::from("ziglink")), None);
         assert_eq!(Tool::from_argv0(&OsString::from("cc")), None);
     }

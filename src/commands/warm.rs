@@ -78,6 +78,9 @@ pub fn rustc_link_line(
     if target.is_apple() {
         return apple_link_line(target, output, cxx, object, out);
     }
+    if target.is_windows() {
+        return windows_link_line(target, output, profile, cxx, object, out);
+    }
     let mut line: Vec<OsString> = vec![
         object.into(),
         "-Wl,--as-needed".into(),
@@ -104,6 +107,78 @@ pub fn rustc_link_line(
         line.extend(["-Wl,-O1", "-Wl,--strip-debug"].map(OsString::from));
     }
     line.push("-nodefaultlibs".into());
+    line
+}
+
+/// The libraries std names on Windows (rustc 1.85), after `-Wl,-Bdynamic`.
+const WINDOWS_SYSTEM_LIBS: &[&str] = &[
+    "-lkernel32",
+    "-ladvapi32",
+    "-lntdll",
+    "-luserenv",
+    "-lws2_32",
+    "-ldbghelp",
+];
+
+/// GCC's MinGW runtime, as rustc names it for `*-windows-gnu`.
+const MINGW_GCC_LIBS: &[&str] = &[
+    "-lgcc_eh",
+    "-l:libpthread.a",
+    "-lmsvcrt",
+    "-lmingwex",
+    "-lmingw32",
+    "-lgcc",
+    "-lmsvcrt",
+    "-lmingwex",
+    "-luser32",
+    "-lkernel32",
+    "-lssp_nonshared",
+    "-lssp",
+];
+
+/// LLVM's MinGW runtime, as rustc names it for `*-windows-gnullvm`.
+const MINGW_LLVM_LIBS: &[&str] = &[
+    "-lunwind",
+    "-lmingw32",
+    "-lmingwex",
+    "-lmsvcrt",
+    "-lkernel32",
+    "-luser32",
+];
+
+/// rustc's line for a Windows target, without the start objects rustc's own std ships
+/// (`rsbegin.o`): the warm-up program needs none of what they register.
+fn windows_link_line(
+    target: &Target,
+    output: Output,
+    profile: Profile,
+    cxx: bool,
+    object: &Path,
+    out: &Path,
+) -> Vec<OsString> {
+    let gnu = target.is_windows_gnu();
+    let mut line: Vec<OsString> = Vec::new();
+    if !gnu {
+        line.extend(["-nolibc", "--unwindlib=none"].map(OsString::from));
+    }
+    line.extend([object.into(), "-Wl,-Bstatic".into(), "-Wl,-Bdynamic".into()]);
+    if cxx {
+        line.push("-lstdc++".into());
+    }
+    line.extend(WINDOWS_SYSTEM_LIBS.iter().map(OsString::from));
+    let runtime = if gnu { MINGW_GCC_LIBS } else { MINGW_LLVM_LIBS };
+    line.extend(runtime.iter().map(OsString::from));
+    line.extend(["-o".into(), out.into(), "-Wl,--gc-sections".into()]);
+    line.push(match output {
+        Output::Executable => "-no-pie".into(),
+        Output::SharedObject => "-shared".into(),
+    });
+    if profile == Profile::Release {
+        line.extend(["-Wl,-O1", "-Wl,--strip-debug"].map(OsString::from));
+    }
+    if gnu {
+        line.push("-nodefaultlibs".into());
+    }
     line
 }
 
@@ -436,6 +511,31 @@ mod tests {
             // rustc's -lgcc_s reaches zig as -lunwind, as on a real link.
             assert!(args.contains(&"-lunwind".to_string()), "{args:?}");
             assert!(!args.contains(&"-lgcc_s".to_string()), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn windows_lines_are_rustcs_after_the_rules() {
+        for (triple, kept) in [
+            ("x86_64-pc-windows-gnu", "-lgcc_eh"),
+            ("i686-pc-windows-gnu", "-lmingw32"),
+            ("aarch64-pc-windows-gnullvm", "--unwindlib=none"),
+        ] {
+            let target = Target::resolve(triple, None).unwrap();
+            let steps = steps(&target, false, Path::new("/c/warm.c"), Path::new("/w")).unwrap();
+            assert_eq!(steps.len(), 3, "{triple}: {steps:?}");
+            for step in &steps[1..] {
+                let args = strings(&step.args);
+                assert!(args.contains(&kept.to_string()), "{triple}: {args:?}");
+                for dropped in [
+                    "-lmsvcrt",
+                    "-l:libpthread.a",
+                    "-nolibc",
+                    "-Wl,--strip-debug",
+                ] {
+                    assert!(!args.contains(&dropped.to_string()), "{triple}: {args:?}");
+                }
+            }
         }
     }
 

@@ -16,6 +16,10 @@ pub enum Family {
     Musl,
     /// macOS: the lowest deployment target both rustc and zig support for the arch.
     Darwin { floor: MacOs },
+    /// Windows with MinGW-w64 (`-gnu`: GCC's runtime; `-gnullvm`: LLVM's). zig links both
+    /// against its own MinGW-w64 and the Universal CRT; rustc has no setting for a Windows
+    /// release to ask for, so there is no floor.
+    Windows,
 }
 
 /// One supported Rust target.
@@ -122,7 +126,46 @@ pub static TARGETS: &[TargetSpec] = &[
         MacOs::new(11, 0),
         "macOS 11.0 by default (MACOSX_DEPLOYMENT_TARGET); frameworks need an SDK (SDKROOT)",
     ),
+    windows(
+        "x86_64-pc-windows-gnu",
+        "x86_64-windows-gnu",
+        None,
+        "links the Universal CRT; raw-dylib imports through ziglink's dlltool",
+    ),
+    windows(
+        "i686-pc-windows-gnu",
+        "x86-windows-gnu",
+        Some("pentium4"),
+        "links the Universal CRT; panics unwind through zig's libunwind",
+    ),
+    windows(
+        "x86_64-pc-windows-gnullvm",
+        "x86_64-windows-gnu",
+        None,
+        "links the Universal CRT",
+    ),
+    windows(
+        "aarch64-pc-windows-gnullvm",
+        "aarch64-windows-gnu",
+        None,
+        "links the Universal CRT",
+    ),
 ];
+
+const fn windows(
+    rust: &'static str,
+    zig: &'static str,
+    cpu: Option<&'static str>,
+    notes: &'static str,
+) -> TargetSpec {
+    TargetSpec {
+        rust,
+        zig,
+        cpu,
+        family: Family::Windows,
+        notes,
+    }
+}
 
 /// rustc's default deployment targets are its minimums (10.12, 11.0), and the floors: zig links
 /// older x86_64 releases, but Rust's std does not support them, and Apple silicon starts at 11.
@@ -173,11 +216,16 @@ impl TargetSpec {
         matches!(self.family, Family::Darwin { .. })
     }
 
+    /// Whether the target links PE files (Windows).
+    pub fn is_windows(&self) -> bool {
+        matches!(self.family, Family::Windows)
+    }
+
     /// The lowest floor the target can be linked for, whichever kind it is.
     pub fn lowest_floor(&self) -> Option<Floor> {
         match self.family {
             Family::Gnu { floor } => Some(Floor::Glibc(floor)),
-            Family::Musl => None,
+            Family::Musl | Family::Windows => None,
             Family::Darwin { floor } => Some(Floor::MacOs(floor)),
         }
     }
@@ -230,15 +278,21 @@ impl Target {
     /// one `MACOSX_DEPLOYMENT_TARGET=10.12` serves both halves of a universal2 build.
     pub fn resolve_asked(spec_text: &str, asked: Asked) -> Result<Target> {
         let (triple, suffix) = split_spec(spec_text);
+        if triple.ends_with("-windows-msvc") {
+            return Err(Error::MsvcTarget {
+                given: triple.to_string(),
+                gnu: triple.replace("-msvc", "-gnu"),
+            });
+        }
         let spec = lookup(triple).ok_or_else(|| Error::UnsupportedTarget {
             supported: supported_names().join(", "),
             given: spec_text.to_string(),
         })?;
         let floor = match spec.family {
-            Family::Musl if suffix.is_some() => {
+            Family::Musl | Family::Windows if suffix.is_some() => {
                 return Err(Error::SuffixNotAllowed(spec_text.to_string()))
             }
-            Family::Musl => None,
+            Family::Musl | Family::Windows => None,
             Family::Gnu { floor } => Some(Floor::Glibc(glibc_floor(spec, suffix, asked, floor)?)),
             Family::Darwin { floor } => {
                 Some(Floor::MacOs(macos_floor(spec, suffix, asked, floor)?))
@@ -260,6 +314,18 @@ impl Target {
     /// Whether the target links Mach-O files.
     pub fn is_apple(&self) -> bool {
         self.spec.is_apple()
+    }
+
+    /// Whether the target links PE files (Windows).
+    pub fn is_windows(&self) -> bool {
+        self.spec.is_windows()
+    }
+
+    /// Whether the target is MinGW with GCC's runtime (`*-windows-gnu`), whose link lines name
+    /// GCC's libraries and whose import libraries rustc makes with a dlltool; `-gnullvm` does
+    /// neither.
+    pub fn is_windows_gnu(&self) -> bool {
+        self.is_windows() && self.spec.rust.ends_with("-windows-gnu")
     }
 
     /// zig's name for the architecture: `x86_64`, `x86`, `arm`, `aarch64`, `riscv64`, ...
@@ -383,6 +449,24 @@ mod tests {
     }
 
     #[test]
+    fn resolves_windows_targets_without_a_floor() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("x86_64-pc-windows-gnu", "x86_64-windows-gnu", true),
+            ("i686-pc-windows-gnu", "x86-windows-gnu", true),
+            ("x86_64-pc-windows-gnullvm", "x86_64-windows-gnu", false),
+            ("aarch64-pc-windows-gnullvm", "aarch64-windows-gnu", false),
+        ];
+        for (text, zig, gnu) in cases {
+            // A glibc asked for by the environment is a Linux floor, not a Windows one.
+            let target = Target::resolve(text, Some(Glibc::new(2, 28))).unwrap();
+            assert_eq!(target.zig_target(), *zig, "{text}");
+            assert_eq!(target.floor, None, "{text}");
+            assert!(target.is_windows() && !target.is_apple(), "{text}");
+            assert_eq!(target.is_windows_gnu(), *gnu, "{text}");
+        }
+    }
+
+    #[test]
     fn resolves_deployment_targets() {
         let m = |major, minor| Some(MacOs::new(major, minor));
         let cases: &[(&str, Option<MacOs>, &str)] = &[
@@ -468,6 +552,22 @@ mod tests {
                 None,
                 "malformed macOS version",
             ),
+            (
+                "x86_64-pc-windows-msvc",
+                None,
+                "Microsoft's C runtime and Windows SDK, which zig does not ship; build it with \
+                 cargo-xwin (maturin uses it for msvc targets), or target `x86_64-pc-windows-gnu`",
+            ),
+            (
+                "aarch64-pc-windows-msvc.10",
+                None,
+                "target `aarch64-pc-windows-gnu`",
+            ),
+            (
+                "x86_64-pc-windows-gnu.10.0",
+                None,
+                "takes no glibc version suffix",
+            ),
         ];
         for (text, glibc, message) in cases {
             let error = Target::resolve(text, *glibc).unwrap_err().to_string();
@@ -493,12 +593,18 @@ mod tests {
                 "{} listed twice",
                 spec.rust
             );
-            let is_gnu = spec.zig.contains("-gnu");
+            let is_gnu = spec.zig.contains("-linux-gnu");
             assert_eq!(is_gnu, spec.glibc_floor().is_some(), "{}", spec.rust);
             let is_apple = spec.rust.contains("-apple-");
             assert_eq!(
                 is_apple,
                 matches!(spec.family, Family::Darwin { .. }),
+                "{}",
+                spec.rust
+            );
+            assert_eq!(
+                spec.rust.contains("-windows-"),
+                spec.is_windows(),
                 "{}",
                 spec.rust
             );

@@ -98,3 +98,43 @@ fn explain_shows_each_mach_o_rule_on_a_recorded_rustc_line() {
     assert!(!text.contains("unknown"), "every option is known:\n{text}");
     assert!(!dir.path().join("argv").exists(), "zig ran");
 }
+
+#[test]
+fn explain_shows_each_windows_rule_on_a_recorded_rustc_line() {
+    let recorded = include_str!("../fixtures/link-lines/i686-pc-windows-gnu-dll.txt");
+    let line: Vec<&str> = recorded.lines().filter(|l| !l.starts_with('#')).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["explain", "--target", "i686-pc-windows-gnu", "--"];
+    args.extend(&line);
+    let out = ziglink(&args).faked(dir.path(), 0).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = [
+        "ziglink explain: link for i686-pc-windows-gnu",
+        "added     -target x86-windows-gnu",
+        "replaced  -Wl,/tmp/rustcXXXXXX/list.def -> /tmp/rustcXXXXXX/list.def\n            [windows-def-file] ",
+        "dropped   -Wl,--large-address-aware\n            [large-address-aware] ",
+        "dropped   /b/rtstartup/rsbegin.o\n            [i686-rsbegin] ",
+        "dropped   -lmsvcrt\n            [mingw-gcc-libs] ",
+        "dropped   -Wl,--strip-debug\n            [windows-strip-debug] ",
+    ];
+    for part in expected {
+        assert!(text.contains(part), "{part:?} in\n{text}");
+    }
+    assert!(!text.contains("unknown"), "every option is known:\n{text}");
+    assert!(!dir.path().join("argv").exists(), "zig ran");
+}
+
+#[test]
+fn explain_refuses_msvc_targets_and_names_the_way_out() {
+    let out = ziglink(&["explain", "--target", "x86_64-pc-windows-msvc", "--", "a.o"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        err.contains("cargo-xwin") && err.contains("`x86_64-pc-windows-gnu`"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

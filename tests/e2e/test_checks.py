@@ -93,7 +93,7 @@ def test_explain_points_at_the_rules_for_an_option_zig_rejects(crate, cargo_env)
     assert failed.returncode != 0
     assert "unknown   linker option --icf=all" in failed.stderr
     assert "zig rejected `--icf`, which no rule handles" in failed.stderr
-    assert "RULES table in src/call/rules.rs" in failed.stderr
+    assert "RULES table in src/call/rules/mod.rs" in failed.stderr
 
 
 def test_explain_command_reads_a_line_from_a_response_file(installed, tmp_path):

@@ -121,11 +121,13 @@ def test_doctor_reports_every_target(tmp_path, monkeypatch):
     report = ziglink.doctor()
     assert report["ok"] is True
     assert report["zig"]["version"] == "0.17.1"
-    assert len(report["targets"]) == 11
+    assert len(report["targets"]) == 15
     host = next(t for t in report["targets"] if t["rust"] == "x86_64-unknown-linux-gnu")
     assert host["zig"] == "x86_64-linux-gnu.2.17"
     mac = next(t for t in report["targets"] if t["rust"] == "aarch64-apple-darwin")
     assert mac["zig"] == "aarch64-macos.11.0-none"
+    windows = next(t for t in report["targets"] if t["rust"] == "i686-pc-windows-gnu")
+    assert windows["zig"] == "x86-windows-gnu"
 
 
 def test_cargo_runs_cargo_set_up_for_the_target(tmp_path, monkeypatch):

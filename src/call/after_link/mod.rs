@@ -1,5 +1,5 @@
-//! What ziglink does once zig has linked: the floor checks (glibc, macOS) and debug stripping on a
-//! success, and naming the input to blame on a failure. Reads ELF and Mach-O files and archives, which are
+//! What ziglink does once zig has linked: the floor checks (glibc, macOS), debug stripping and
+//! PE header flags on a success, and naming the input to blame on a failure. Reads ELF, Mach-O and PE files and archives, which are
 //! untrusted input: every reader is total (fuzzed in `fuzz/`).
 //!
 //! May depend on `target`, `text` and `error`.
@@ -11,4 +11,5 @@ pub mod glibc_check;
 pub mod link_inputs;
 pub mod macho_versions;
 pub mod macos_check;
+pub mod pe_header;
 pub mod strip_debug;

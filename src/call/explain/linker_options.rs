@@ -71,6 +71,48 @@ pub const MACHO_WITH_VALUE: &[&str] = &[
     "-headerpad",
 ];
 
+/// Options zig's COFF linker accepts as well, for Windows targets (checked by linking an
+/// x86_64-windows-gnu executable with each). rustc passes the first three on every link.
+pub const COFF_ACCEPTED: &[&str] = &[
+    "--dynamicbase",
+    "--nxcompat",
+    "--high-entropy-va",
+    "--export-all-symbols",
+    "--out-implib=",
+];
+
+/// COFF options that take the next word as their value (`--subsystem,windows` from
+/// `#![windows_subsystem = "windows"]`).
+pub const COFF_WITH_VALUE: &[&str] = &["--subsystem", "--major-subsystem-version", "--stack"];
+
+/// The kind of file a link writes, which decides the options zig's linker takes beyond ELF's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Elf,
+    MachO,
+    Coff,
+}
+
+impl Format {
+    pub fn of(target: &crate::target::triple::Target) -> Format {
+        if target.is_apple() {
+            Format::MachO
+        } else if target.is_windows() {
+            Format::Coff
+        } else {
+            Format::Elf
+        }
+    }
+
+    fn extra(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Format::Elf => (&[], &[]),
+            Format::MachO => (MACHO_ACCEPTED, MACHO_WITH_VALUE),
+            Format::Coff => (COFF_ACCEPTED, COFF_WITH_VALUE),
+        }
+    }
+}
+
 /// Values of `-z` zig accepts; a trailing `=` takes a number.
 pub const Z_KEYWORDS: &[&str] = &[
     "noexecstack",
@@ -95,13 +137,9 @@ fn known(word: &str, table: &[&str]) -> bool {
 
 /// The words of `-Wl,` arguments that are neither in the tables nor a value of an option that
 /// is: what zig may reject. Input files passed through `-Wl,` (no leading `-`) are not options.
-/// `macho` adds the options of zig's Mach-O linker.
-pub fn unknown<'a>(args: impl IntoIterator<Item = &'a str>, macho: bool) -> Vec<String> {
-    let macho_tables: (&[&str], &[&str]) = if macho {
-        (MACHO_ACCEPTED, MACHO_WITH_VALUE)
-    } else {
-        (&[], &[])
-    };
+/// `format` adds the options of zig's Mach-O or COFF linker.
+pub fn unknown<'a>(args: impl IntoIterator<Item = &'a str>, format: Format) -> Vec<String> {
+    let extra = format.extra();
     let mut out = Vec::new();
     for arg in args {
         let Some(list) = arg.strip_prefix("-Wl,") else {
@@ -119,12 +157,9 @@ pub fn unknown<'a>(args: impl IntoIterator<Item = &'a str>, macho: bool) -> Vec<
                     Some(value) => out.push(format!("-z {value}")),
                     None => out.push(word.to_string()),
                 }
-            } else if WITH_VALUE.contains(&word) || macho_tables.1.contains(&word) {
+            } else if WITH_VALUE.contains(&word) || extra.1.contains(&word) {
                 words.next();
-            } else if word.starts_with('-')
-                && !known(word, ACCEPTED)
-                && !known(word, macho_tables.0)
-            {
+            } else if word.starts_with('-') && !known(word, ACCEPTED) && !known(word, extra.0) {
                 out.push(word.to_string());
             }
         }
@@ -171,7 +206,11 @@ mod tests {
             (&["-Wl,-h,libx.so"], &["-h"]),
         ];
         for (args, expected) in cases {
-            assert_eq!(unknown(args.iter().copied(), false), *expected, "{args:?}");
+            assert_eq!(
+                unknown(args.iter().copied(), Format::Elf),
+                *expected,
+                "{args:?}"
+            );
         }
         let apple = [
             "-Wl,-dead_strip",
@@ -181,7 +220,19 @@ mod tests {
             "-Wl,-install_name,@rpath/libx.dylib",
             "-Wl,-no_compact_unwind",
         ];
-        assert_eq!(unknown(apple, true), ["-no_compact_unwind"]);
-        assert_eq!(unknown(apple[..1].iter().copied(), false), ["-dead_strip"]);
+        assert_eq!(unknown(apple, Format::MachO), ["-no_compact_unwind"]);
+        assert_eq!(
+            unknown(apple[..1].iter().copied(), Format::Elf),
+            ["-dead_strip"]
+        );
+        let windows = [
+            "-Wl,--dynamicbase",
+            "-Wl,--nxcompat,--high-entropy-va",
+            "-Wl,--out-implib=/t/libx.dll.a",
+            "-Wl,--subsystem,windows",
+            "-Wl,--enable-auto-import",
+        ];
+        assert_eq!(unknown(windows, Format::Coff), ["--enable-auto-import"]);
+        assert_eq!(unknown(windows, Format::MachO).len(), 6);
     }
 }

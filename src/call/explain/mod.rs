@@ -13,7 +13,7 @@ use crate::call::settings::ExplainTo;
 use crate::target::triple::Target;
 
 /// Where a contributor adds a rule, for arguments no rule handles.
-pub const RULES_POINTER: &str = "add a row for it to the RULES table in src/call/rules.rs of \
+pub const RULES_POINTER: &str = "add a row for it to the RULES table in src/call/rules/mod.rs of \
      ziglink's source (name, targets, match, action, reason)";
 
 pub struct Explanation<'a> {
@@ -146,7 +146,7 @@ mod tests {
             "  replaced  -lgcc_s -> -lunwind",
             "            [gcc-s] zig ships no libgcc_s",
             "  unknown   linker option --icf=all",
-            "add a row for it to the RULES table in src/call/rules.rs",
+            "add a row for it to the RULES table in src/call/rules/mod.rs",
             "  2 other arguments passed through unchanged",
             "  command: zig cc -target",
         ];

@@ -67,7 +67,9 @@ impl Facts {
         let missing_tools = match exe.as_deref().and_then(Path::parent) {
             Some(dir) => Tool::ALL
                 .iter()
+                .chain([&Tool::Dlltool])
                 .map(|t| t.program())
+                .chain(Tool::MINGW_DLLTOOLS)
                 .chain([crate::call::cmake::PROGRAM])
                 .filter(|name| !dir.join(exe_name(name)).is_file())
                 .collect(),

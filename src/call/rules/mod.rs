@@ -2,13 +2,13 @@
 //! `zig cc` accepts. Each rule is a row: what it matches, which targets it applies to, what it
 //! does, and why. `translate` is pure apart from the `is_file` probe one rule needs.
 
-use std::ffi::OsString;
-use std::path::Path;
+mod shapes;
+mod translate;
 
-use crate::error::{Error, Result};
 use crate::target::triple::Target;
 use crate::target::{cpu, host};
-use crate::text::osbytes::{self, as_bytes, from_bytes};
+use shapes::*;
+pub use translate::{translate, Change, Translation};
 
 /// How a rule recognises its argument.
 #[derive(Debug, Clone, Copy)]
@@ -45,76 +45,11 @@ pub struct Rule {
     pub action: Action,
 }
 
-fn any_target(_: &Target) -> bool {
-    true
-}
-
-fn glibc_target(target: &Target) -> bool {
-    target.glibc().is_some()
-}
-
-fn apple(target: &Target) -> bool {
-    target.is_apple()
-}
-
-fn musl_target(target: &Target) -> bool {
-    target.is_musl()
-}
-
-fn arm(target: &Target) -> bool {
-    target.zig_arch() == "arm"
-}
-
-fn aarch64(target: &Target) -> bool {
-    target.zig_arch() == "aarch64"
-}
-
-fn riscv(target: &Target) -> bool {
-    target.zig_arch().starts_with("riscv")
-}
-
-fn x86(target: &Target) -> bool {
-    matches!(target.zig_arch(), "x86" | "x86_64")
-}
-
-/// A prebuilt GNU C++ runtime on the line: `libstdc++.a` or `libstdc++.so[.6]`, as a path.
-fn is_gnu_libstdcxx(arg: &[u8]) -> bool {
-    let name = osbytes::file_name(arg);
-    name == b"libstdc++.a" || name.starts_with(b"libstdc++.so")
-}
-
-fn not_aarch64(target: &Target) -> bool {
-    !aarch64(target)
-}
-
-/// The C runtime start files gcc would add: `crt1.o`, `rcrt1.o`, `Scrt1.o`, `crti.o`, `crtn.o`,
-/// `crtbegin*.o`, `crtend*.o`, bare or as paths.
-fn is_crt_object(arg: &[u8]) -> bool {
-    let name = osbytes::file_name(arg);
-    let Some(stem) = name.strip_suffix(b".o") else {
-        return false;
-    };
-    matches!(stem, b"crt1" | b"rcrt1" | b"Scrt1" | b"crti" | b"crtn")
-        || stem.starts_with(b"crtbegin")
-        || stem.starts_with(b"crtend")
-}
-
-fn lossy(arg: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(arg)
-}
-
-fn strip(arg: &[u8], prefix: &str) -> Vec<u8> {
-    arg[prefix.len()..].to_vec()
-}
-
-fn prefixed(prefix: &str, rest: &[u8]) -> Vec<u8> {
-    let mut out = prefix.as_bytes().to_vec();
-    out.extend_from_slice(rest);
-    out
-}
-
 /// The rule whose dropping of `-Wl,--strip-debug` the linker makes up for after the link.
 pub const STRIP_DEBUG: &str = "strip-debug";
+
+/// The rule whose dropping of `-Wl,--large-address-aware` the linker makes up for after the link.
+pub const LARGE_ADDRESS_AWARE: &str = "large-address-aware";
 
 /// The rules, checked in order; the first that matches an argument decides it.
 pub static RULES: &[Rule] = &[
@@ -170,9 +105,75 @@ pub static RULES: &[Rule] = &[
         reason: "zig strips every symbol for it (it gives ld.lld -s), which loses the symbol table \
                  that backtraces, uniffi and stub generators read; ziglink removes only the debug \
                  sections itself once the link is done",
-        applies: any_target,
-        matches: Match::Test(|a| a == b"-Wl,--strip-debug" || a == b"-Wl,-S"),
+        applies: not_windows,
+        matches: Match::Test(is_strip_debug),
         action: Action::Drop,
+    },
+    Rule {
+        name: "windows-strip-debug",
+        reason: "zig puts a PE file's debug info in a .pdb beside it, not in the file, so there is \
+                 nothing in it to strip; zig would strip the symbol table too",
+        applies: windows,
+        matches: Match::Test(is_strip_debug),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "mingw-gcc-libs",
+        reason: "GCC's MinGW libraries, which zig does not ship (\"unable to find dynamic system \
+                 library\"); zig links its own MinGW-w64, the Universal CRT and libunwind in their place",
+        applies: windows,
+        matches: Match::Test(is_mingw_gcc_only_lib),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "synchronization-lib",
+        reason: "zig ships no import library named synchronization (WaitOnAddress, \
+                 WakeByAddress*); it has the API set that one stands for",
+        applies: windows,
+        matches: Match::Exact("-lsynchronization"),
+        action: Action::Rewrite(|_, _| vec![b"-lapi-ms-win-core-synch-l1-2-0".to_vec()]),
+    },
+    Rule {
+        name: "gnullvm-nolibc",
+        reason: "for zig it also means no compiler-rt, which leaves __chkstk undefined on aarch64; \
+                 rustc names the MinGW libraries it needs anyway",
+        applies: windows,
+        matches: Match::Exact("-nolibc"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "i686-rsbegin",
+        reason: "rustc's 32-bit MinGW start objects register .eh_frame with GCC's \
+                 __register_frame_info, which zig's libunwind lacks; libunwind finds .eh_frame \
+                 itself, so panics still unwind",
+        applies: i686_windows_gnu,
+        matches: Match::Test(is_rs_begin_end),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "auto-image-base",
+        reason: "zig ignores it and warns about it on every link",
+        applies: windows,
+        matches: Match::Test(|a| {
+            a == b"-Wl,--disable-auto-image-base" || a == b"-Wl,--enable-auto-image-base"
+        }),
+        action: Action::Drop,
+    },
+    Rule {
+        name: LARGE_ADDRESS_AWARE,
+        reason: "zig's COFF linker rejects it; ziglink sets the flag in the file's header itself \
+                 once the link is done",
+        applies: windows,
+        matches: Match::Exact("-Wl,--large-address-aware"),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "windows-def-file",
+        reason: "rustc's export list for a DLL; zig takes a .def file as an input, and rejects it \
+                 as a linker option (dropping it would export nothing)",
+        applies: windows,
+        matches: Match::Test(is_wl_def_file),
+        action: Action::Rewrite(|a, _| vec![strip(a, "-Wl,")]),
     },
     Rule {
         name: "gcc-s",
@@ -360,92 +361,12 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
-/// One argument a rule dropped or replaced, for logs and explanations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub rule: &'static str,
-    pub reason: &'static str,
-    pub removed: Vec<OsString>,
-    pub added: Vec<OsString>,
-}
-
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Translation {
-    pub args: Vec<OsString>,
-    pub changes: Vec<Change>,
-}
-
-impl Translation {
-    /// Whether the rule named `rule` changed an argument.
-    pub fn applied(&self, rule: &str) -> bool {
-        self.changes.iter().any(|c| c.rule == rule)
-    }
-}
-
-fn matches(m: Match, arg: &[u8], is_file: &dyn Fn(&Path) -> bool) -> bool {
-    match m {
-        Match::Exact(s) => arg == s.as_bytes(),
-        Match::Prefix(p) => arg.starts_with(p.as_bytes()),
-        Match::Test(f) => f(arg),
-        Match::PrefixedFile(p) => {
-            let rest = arg.strip_prefix(p.as_bytes()).unwrap_or_default();
-            !rest.is_empty()
-                && rest[0] != b'-'
-                && !rest.contains(&b',')
-                && is_file(Path::new(&from_bytes(rest.to_vec())))
-        }
-    }
-}
-
-/// Applies the rules to every argument of a link or compile line.
-pub fn translate(
-    args: &[OsString],
-    target: &Target,
-    is_file: &dyn Fn(&Path) -> bool,
-) -> Result<Translation> {
-    let active: Vec<&Rule> = RULES.iter().filter(|r| (r.applies)(target)).collect();
-    let mut out = Translation::default();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let bytes = as_bytes(arg);
-        let Some(rule) = active.iter().find(|r| matches(r.matches, bytes, is_file)) else {
-            out.args.push(arg.clone());
-            continue;
-        };
-        let mut removed = vec![arg.clone()];
-        let added: Vec<OsString> = match rule.action {
-            Action::Drop => Vec::new(),
-            Action::DropWithNext => {
-                removed.extend(iter.next().cloned());
-                Vec::new()
-            }
-            Action::KeepWithNext => {
-                removed.extend(iter.next().cloned());
-                removed.clone()
-            }
-            Action::Rewrite(f) => f(bytes, target).into_iter().map(from_bytes).collect(),
-            Action::Refuse => {
-                return Err(Error::Refused {
-                    arg: arg.to_string_lossy().into_owned(),
-                    target: target.spec.rust,
-                    reason: rule.reason,
-                })
-            }
-        };
-        out.args.extend(added.iter().cloned());
-        out.changes.push(Change {
-            rule: rule.name,
-            reason: rule.reason,
-            removed,
-            added,
-        });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::osbytes::{as_bytes, from_bytes};
+    use std::ffi::OsString;
+    use std::path::Path;
 
     fn host() -> Target {
         Target::resolve("x86_64-unknown-linux-gnu", None).unwrap()
@@ -478,6 +399,10 @@ mod tests {
     const I686: &str = "i686-unknown-linux-gnu";
     const MAC_A64: &str = "aarch64-apple-darwin";
     const MAC_X64: &str = "x86_64-apple-darwin";
+    const WIN_X64: &str = "x86_64-pc-windows-gnu";
+    const WIN_I686: &str = "i686-pc-windows-gnu";
+    const WIN_X64_LLVM: &str = "x86_64-pc-windows-gnullvm";
+    const WIN_A64_LLVM: &str = "aarch64-pc-windows-gnullvm";
 
     #[test]
     fn each_rule_does_what_its_row_says() {
@@ -706,7 +631,80 @@ mod tests {
                 &["wl-input-file"],
             ),
         ];
-        for (target, input, output, rules) in apple_cases.iter().chain(cases) {
+        let windows_cases: &[Case] = &[
+            (
+                WIN_X64,
+                &[
+                    "-lgcc_eh",
+                    "-l:libpthread.a",
+                    "-lmsvcrt",
+                    "-lmingwex",
+                    "-lssp_nonshared",
+                    "-lssp",
+                ],
+                &["-lgcc_eh", "-lmingwex", "-lssp"],
+                &["mingw-gcc-libs"; 3],
+            ),
+            (GNU, &["-lmsvcrt"], &["-lmsvcrt"], &[]),
+            (
+                WIN_X64_LLVM,
+                &["-lsynchronization", "-lws2_32"],
+                &["-lapi-ms-win-core-synch-l1-2-0", "-lws2_32"],
+                &["synchronization-lib"],
+            ),
+            (
+                WIN_X64,
+                &["-Wl,--strip-debug", "-Wl,-O1"],
+                &[],
+                &["windows-strip-debug", "linker-opt-level"],
+            ),
+            (
+                WIN_A64_LLVM,
+                &["-nolibc", "--unwindlib=none", "-lunwind"],
+                &["--unwindlib=none", "-lunwind"],
+                &["gnullvm-nolibc"],
+            ),
+            (
+                WIN_I686,
+                &[
+                    "/r/rsbegin.o",
+                    "main.o",
+                    "-Wl,--large-address-aware",
+                    "/r/rsend.o",
+                ],
+                &["main.o"],
+                &["i686-rsbegin", "large-address-aware", "i686-rsbegin"],
+            ),
+            // 64-bit MinGW's start objects carry no frame registration and link as they are.
+            (WIN_X64, &["/r/rsbegin.o"], &["/r/rsbegin.o"], &[]),
+            (
+                WIN_X64,
+                &[
+                    "-Wl,--disable-auto-image-base",
+                    "-Wl,--dynamicbase",
+                    "-Wl,--nxcompat",
+                ],
+                &["-Wl,--dynamicbase", "-Wl,--nxcompat"],
+                &["auto-image-base"],
+            ),
+            (
+                WIN_X64_LLVM,
+                &[
+                    "-Wl,/tmp/rustcX/list.def",
+                    "-shared",
+                    "-Wl,--out-implib=/t/libx.dll.a",
+                ],
+                &[
+                    "/tmp/rustcX/list.def",
+                    "-shared",
+                    "-Wl,--out-implib=/t/libx.dll.a",
+                ],
+                &["windows-def-file"],
+            ),
+            // maturin's own export list comes as an input already.
+            (WIN_X64, &["/t/maturin/m.def"], &["/t/maturin/m.def"], &[]),
+        ];
+        for (target, input, output, rules) in apple_cases.iter().chain(cases).chain(windows_cases) {
             let (args, changes) = run_for(target, input);
             assert_eq!(args, *output, "args of {input:?} for {target}");
             assert_eq!(changes, *rules, "rules for {input:?} for {target}");
@@ -715,7 +713,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_a_case() {
-        let source = include_str!("rules.rs");
+        let source = include_str!("mod.rs");
         let tests = &source[source.find("mod tests").unwrap()..];
         for rule in RULES {
             assert!(

@@ -1,0 +1,4 @@
+//! `x86_64-w64-mingw32-dlltool`: see `ziglink::call::tools`.
+#![cfg_attr(not(test), no_main)]
+
+ziglink::entry!(ziglink::tool_main(ziglink::call::tools::Tool::Dlltool));
