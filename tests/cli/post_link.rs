@@ -66,3 +66,61 @@ fn strip_debug_is_kept_from_zig_and_done_after_a_link_but_not_a_compile() {
     assert_eq!(compile.status.code(), Some(0), "{}", stderr(&compile));
     assert!(!stderr(&compile).contains(warning), "{}", stderr(&compile));
 }
+
+/// The smallest file the PE header step accepts: a DOS header pointing at a COFF header whose
+/// characteristics are `0x0102` (executable, 32-bit machine).
+fn tiny_pe() -> Vec<u8> {
+    let mut data = vec![0u8; 0x40];
+    data[..2].copy_from_slice(b"MZ");
+    data[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+    data.extend_from_slice(b"PE\0\0");
+    data.extend_from_slice(&0x014cu16.to_le_bytes());
+    data.extend_from_slice(&[0; 16]);
+    data.extend_from_slice(&0x0102u16.to_le_bytes());
+    data
+}
+
+#[test]
+fn large_address_aware_is_kept_from_zig_and_set_in_the_header_after_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("app.exe");
+    // The fake zig writes nothing: the file stands for the one zig would have linked.
+    std::fs::write(&output, tiny_pe()).unwrap();
+    let link = ziglink(&[
+        "/t/main.o",
+        "-Wl,--large-address-aware",
+        "-o",
+        output.to_str().unwrap(),
+    ])
+    .faked(dir.path(), 0)
+    .env("ZIGLINK_TARGET", "i686-pc-windows-gnu")
+    .output()
+    .unwrap();
+    assert_eq!(link.status.code(), Some(0), "{}", stderr(&link));
+    let zig_args = recorded(dir.path());
+    assert!(
+        !zig_args.iter().any(|a| a.contains("large-address-aware")),
+        "{zig_args:?}"
+    );
+    let data = std::fs::read(&output).unwrap();
+    assert_eq!(
+        &data[0x40 + 22..0x40 + 24],
+        &0x0122u16.to_le_bytes(),
+        "flag 0x20 set"
+    );
+
+    // A file that is not PE (`-o /dev/null`, say) keeps the link good and says why not.
+    std::fs::write(&output, b"not a PE file").unwrap();
+    let link = ziglink(&[
+        "/t/main.o",
+        "-Wl,--large-address-aware",
+        "-o",
+        output.to_str().unwrap(),
+    ])
+    .faked(dir.path(), 0)
+    .env("ZIGLINK_TARGET", "i686-pc-windows-gnu")
+    .output()
+    .unwrap();
+    assert_eq!(link.status.code(), Some(0), "{}", stderr(&link));
+    assert!(stderr(&link).contains("cannot mark"), "{}", stderr(&link));
+}
