@@ -701,6 +701,12 @@ mod tests {
                 ],
                 &["windows-def-file"],
             ),
+            (
+                WIN_X64,
+                &["-Wl,--version-script=/t/x.def", "-Wl,-e,x.def"],
+                &["-Wl,--version-script=/t/x.def", "-Wl,-e,x.def"],
+                &[],
+            ),
             // maturin's own export list comes as an input already.
             (WIN_X64, &["/t/maturin/m.def"], &["/t/maturin/m.def"], &[]),
         ];

@@ -38,12 +38,14 @@ pub(super) fn is_mingw_gcc_only_lib(arg: &[u8]) -> bool {
     matches!(arg, b"-l:libpthread.a" | b"-lmsvcrt" | b"-lssp_nonshared")
 }
 
-/// `-Wl,<path>.def`: the export list rustc writes for a DLL.
+/// `-Wl,<path>.def`: the export list rustc writes for a DLL. One word: in a `-Wl,a,b.def` list
+/// the `.def` is another option's value.
 pub(super) fn is_wl_def_file(arg: &[u8]) -> bool {
     arg.len() > b"-Wl,.def".len()
         && arg.starts_with(b"-Wl,")
         && arg.ends_with(b".def")
         && arg[4] != b'-'
+        && !arg[4..].contains(&b',')
 }
 
 pub(super) fn musl_target(target: &Target) -> bool {
