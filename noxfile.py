@@ -131,7 +131,7 @@ def macos(session: nox.Session) -> None:
 def windows(session: nox.Session) -> None:
     """The Windows arm64 tests (tests/e2e/test_windows.py, about 4 minutes), then what ziglink and
     cargo zigbuild / maturin --zig link for x86_64-pc-windows-gnu, run under wine and read with a
-    PE reader, printed side by side (about 15 minutes). Needs `.ci/setup`."""
+    PE reader, printed side by side (about 20 minutes). Needs `.ci/setup`."""
     house = _wheelhouse(session, for_stress=True)
     session.install("pytest", "uv", "pefile")
     session.run(

@@ -5,9 +5,10 @@ side: each file is built, run under wine where it is a program, and read with a 
 
 The wheelhouse must hold the ziglink wheel, maturin, ziglang and cargo-zigbuild (`nox -s
 windows` builds it). Needs `.ci/setup` (Debian's rustc, rust-web-src, wine): std comes from
-`-Zbuild-std`, once per tool (about 8 minutes on 2 cores). For each tool it builds hello-bin,
-the hello-dll DLL (loaded by a C program ziglink-cc builds, the same for both) and the PyO3
-example as a wheel, and prints one row per file: built, ran, exports, imports beyond Windows'.
+`-Zbuild-std`, once per tool (about 20 minutes on 2 cores). For each tool it builds hello-bin,
+hello-c (C, C++ and CMake), the hello-dll DLL (loaded by a C program ziglink-cc builds, the same
+for both) and the PyO3 example as a wheel, and prints one row per file: built, ran, exports,
+imports beyond Windows'.
 """
 
 from __future__ import annotations
@@ -36,8 +37,13 @@ TRIPLE = "x86_64-pc-windows-gnu"
 
 
 def first_error(text: str) -> str:
-    lines = [x.strip() for x in text.splitlines() if "error" in x.lower()]
-    return (lines[0] if lines else text.strip().splitlines()[-1])[:90]
+    """The linker's own complaint where there is one (rustc prints it as `= note: error: ...`),
+    else cargo's first error line."""
+    lines = [x.strip().removeprefix("= note: ") for x in text.splitlines()]
+    errors = [x for x in lines if "error" in x.lower()]
+    linker = [x for x in errors if not x.startswith(("error: linking with", "error: could not"))]
+    picked = (linker or errors or lines or [""])[0]
+    return picked.split(" searched paths:")[0].replace("|", "/")[:110]
 
 
 def described(path: Path) -> tuple[str, str]:
@@ -80,7 +86,12 @@ def main() -> int:
             target_dir = work / f"target-{tool.replace(' ', '-')}"
             tool_env = {**env, "CARGO_TARGET_DIR": str(target_dir)}
             release = target_dir / TRIPLE / "release"
-            for fixture, file in [("hello-bin", "hello-bin.exe"), ("hello-dll", "hello_dll.dll")]:
+            fixtures = [
+                ("hello-bin", "hello-bin.exe"),
+                ("hello-c", "hello-c.exe"),
+                ("hello-dll", "hello_dll.dll"),
+            ]
+            for fixture, file in fixtures:
                 crate = copy_tree(FIXTURES / fixture, work / f"{fixture}-{len(rows)}")
                 build = [*command, "--release", "--target", TRIPLE, "-Zbuild-std"]
                 built = run(build, env=tool_env, cwd=crate, check=False)

@@ -7,8 +7,11 @@ pub enum Error {
     #[error("unsupported target `{given}`; supported targets: {supported}")]
     UnsupportedTarget { given: String, supported: String },
 
-    #[error("`{given}` links against Microsoft's C runtime and Windows SDK, which zig does not ship; build it with cargo-xwin (maturin uses it for msvc targets), or target `{gnu}`")]
-    MsvcTarget { given: String, gnu: String },
+    #[error("`{given}` links against Microsoft's C runtime and Windows SDK, which zig does not ship; build it with cargo-xwin (maturin uses it for msvc targets), or target `{instead}`")]
+    MsvcTarget {
+        given: String,
+        instead: &'static str,
+    },
 
     #[error("malformed glibc version `{given}` in {origin}: expected MAJOR.MINOR such as 2.17")]
     MalformedGlibc { given: String, origin: &'static str },

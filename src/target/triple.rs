@@ -281,7 +281,7 @@ impl Target {
         if triple.ends_with("-windows-msvc") {
             return Err(Error::MsvcTarget {
                 given: triple.to_string(),
-                gnu: triple.replace("-msvc", "-gnu"),
+                instead: mingw_instead_of(triple),
             });
         }
         let spec = lookup(triple).ok_or_else(|| Error::UnsupportedTarget {
@@ -350,6 +350,17 @@ impl Target {
             None => self.spec.zig.to_string(),
         }
     }
+}
+
+/// The MinGW target for the arch of `msvc_triple` (aarch64 has only gnullvm), for the error
+/// that refuses the msvc one.
+fn mingw_instead_of(msvc_triple: &str) -> &'static str {
+    let arch = msvc_triple.split('-').next();
+    TARGETS
+        .iter()
+        .filter(|t| t.is_windows())
+        .find(|t| t.rust.split('-').next() == arch)
+        .map_or("x86_64-pc-windows-gnu", |t| t.rust)
 }
 
 fn glibc_floor(
@@ -561,8 +572,9 @@ mod tests {
             (
                 "aarch64-pc-windows-msvc.10",
                 None,
-                "target `aarch64-pc-windows-gnu`",
+                "target `aarch64-pc-windows-gnullvm`",
             ),
+            ("i686-pc-windows-msvc", None, "target `i686-pc-windows-gnu`"),
             (
                 "x86_64-pc-windows-gnu.10.0",
                 None,
