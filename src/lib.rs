@@ -18,6 +18,7 @@ pub mod error;
 pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod platform;
 pub mod target;
 pub mod text;
 pub mod zig;
@@ -44,7 +45,7 @@ macro_rules! entry {
             let code: $crate::exit::ExitCode = $body;
             // std's start-up would flush stdout on the way out; without it, do it here.
             let _ = ::std::io::Write::flush(&mut ::std::io::stdout());
-            ::std::ffi::c_int::from(code.0)
+            code.0
         }
     };
 }

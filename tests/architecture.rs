@@ -8,14 +8,18 @@ use std::path::{Path, PathBuf};
 
 /// What each top-level module may use, as its `mod.rs` says. `error` and `exit` are open to all.
 const ALLOWED: &[(&str, &[&str])] = &[
+    ("platform", &[]),
     ("text", &[]),
     ("target", &["text"]),
-    ("zig", &["target", "text"]),
-    ("call", &["target", "zig", "text"]),
-    ("cargo_setup", &["call", "target", "zig", "text"]),
+    ("zig", &["target", "text", "platform"]),
+    ("call", &["target", "zig", "text", "platform"]),
+    (
+        "cargo_setup",
+        &["call", "target", "zig", "text", "platform"],
+    ),
     (
         "commands",
-        &["call", "cargo_setup", "target", "zig", "text"],
+        &["call", "cargo_setup", "target", "zig", "text", "platform"],
     ),
     ("error", &[]),
     ("exit", &[]),

@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::call::lead_args::Added;
-use crate::text::osbytes::as_bytes;
+use crate::platform::osbytes::as_bytes;
 
 /// The variable cc-rs, clang and Apple's tools read the SDK from.
 pub const SDKROOT: &str = "SDKROOT";

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use crate::call::lead_args::Added;
 use crate::error::{Error, Result};
-use crate::text::osbytes::as_bytes;
+use crate::platform::osbytes::as_bytes;
 
 /// One library zig lacks, as a `.tbd` file describes it.
 struct Stub {
@@ -85,11 +85,9 @@ pub fn for_line(args: &[OsString]) -> Result<Option<(tempfile::TempDir, Added)>>
         return Ok(None);
     }
     let write = || -> std::io::Result<tempfile::TempDir> {
-        let mut builder = tempfile::Builder::new();
+        // Only this call may write what zig reads.
+        let mut builder = crate::platform::fs::private_temp_builder();
         builder.prefix("ziglink-stubs-");
-        // Only this call may write what zig reads; tempfile leaves the mode to the umask.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
         let dir = builder.tempdir()?;
         for stub in &needed {
             let mut out = std::fs::File::create(dir.path().join(stub.file))?;

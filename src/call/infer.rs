@@ -7,8 +7,8 @@
 
 use std::ffi::OsString;
 
+use crate::platform::osbytes::as_bytes;
 use crate::target::triple;
-use crate::text::osbytes::as_bytes;
 
 /// The Rust triple of a link line, if the line says.
 pub fn rust_target(args: &[OsString]) -> Option<String> {
@@ -37,7 +37,7 @@ pub fn output_path(args: &[OsString]) -> Option<std::path::PathBuf> {
         if arg == "-o" {
             found = iter.next().cloned();
         } else if let Some(glued) = as_bytes(arg).strip_prefix(b"-o") {
-            found = Some(crate::text::osbytes::from_bytes(glued.to_vec()));
+            found = Some(crate::platform::osbytes::from_bytes(glued.to_vec()));
         }
     }
     found.map(std::path::PathBuf::from)

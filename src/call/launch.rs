@@ -23,6 +23,8 @@ use crate::call::rules::{Change, Translation};
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::platform::command_line;
+use crate::platform::layout::Layout;
 use crate::target::floor::Floor;
 use crate::target::triple::Target;
 use crate::text::shell;
@@ -179,10 +181,10 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     let mut zig_args = call.head();
     // A line that needed a response file still does, written in the dialect zig reads.
     let mut response = None;
-    if let Some(dir) = &call.response_dir {
+    if let Some(dir) = response_dir(&call, &zig.path, &zig_args) {
         match response::write_for_zig(&call.args) {
             Ok(contents) => {
-                let file = response_file(dir, &contents)?;
+                let file = response_file(&dir, &contents)?;
                 let mut at = OsString::from("@");
                 at.push(file.path());
                 zig_args.push(at);
@@ -343,6 +345,20 @@ pub fn find_zig(settings: &Settings, argv0: Option<&OsString>) -> Result<find::Z
         argv0: argv0.map(OsString::as_os_str),
         path_var: path_var.as_deref(),
     })
+}
+
+/// Where zig's response file goes, when there is one: beside the caller's, or, for a line too
+/// long to start directly on this platform (Windows), beside the output.
+fn response_dir(call: &ZigCall, zig: &Path, head: &[OsString]) -> Option<PathBuf> {
+    if let Some(dir) = &call.response_dir {
+        return Some(dir.clone());
+    }
+    let line: Vec<&OsString> = head.iter().chain(&call.args).collect();
+    if command_line::fits(Layout::HERE, zig.as_os_str(), &line) {
+        return None;
+    }
+    let output_dir = call.output.as_deref().and_then(Path::parent);
+    Some(output_dir.map(Path::to_path_buf).unwrap_or_default())
 }
 
 /// Beside the caller's own file: for rustc that is its private temp folder (in the output

@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::text::osbytes::{as_bytes, from_bytes};
+use crate::platform::osbytes::{as_bytes, from_bytes};
 
 /// Nesting deeper than this is a loop, not a real link line.
 pub const MAX_DEPTH: usize = 8;

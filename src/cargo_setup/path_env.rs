@@ -5,6 +5,8 @@
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
+use crate::platform::layout::Layout;
+
 /// The directory ziglink's own executable is in.
 pub fn own_dir() -> Option<PathBuf> {
     Some(std::env::current_exe().ok()?.parent()?.to_path_buf())
@@ -19,8 +21,10 @@ pub fn resolve_ziglink(path_var: Option<&OsStr>) -> Option<PathBuf> {
 /// `own_dir` when it has to go in front of PATH: `ziglink` resolves to another directory or
 /// to none.
 pub fn dir_to_prepend(own_dir: &Path, resolved: Option<&Path>) -> Option<PathBuf> {
-    let resolved_dir = resolved.and_then(Path::parent);
-    (resolved_dir != Some(own_dir)).then(|| own_dir.to_path_buf())
+    let here = resolved
+        .and_then(Path::parent)
+        .is_some_and(|dir| Layout::HERE.same_path(dir, own_dir));
+    (!here).then(|| own_dir.to_path_buf())
 }
 
 /// ziglink's own directory when `path_var` needs it in front, or `None`.

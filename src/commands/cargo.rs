@@ -173,8 +173,7 @@ fn universal2_build(mut cargo: Command) -> Result<ExitCode> {
         source,
     })?;
     if !status.success() {
-        let code = status.code().and_then(|c| u8::try_from(c).ok());
-        return Ok(ExitCode(code.unwrap_or(1).max(1)));
+        return Ok(ExitCode(status.code().filter(|&c| c != 0).unwrap_or(1)));
     }
     for pair in universal2::pairs(&universal2::artifact_files(&messages)) {
         if universal2::merge(&pair)? {
@@ -243,24 +242,10 @@ fn toolchain(args: &[OsString]) -> Option<&OsString> {
         .filter(|a| a.as_encoded_bytes().starts_with(b"+"))
 }
 
-#[cfg(unix)]
-fn exec_cargo(mut cargo: Command) -> Error {
-    use std::os::unix::process::CommandExt;
-    let program = PathBuf::from(cargo.get_program());
+fn exec_cargo(cargo: Command) -> Error {
     Error::CargoStart {
-        path: program,
-        source: cargo.exec(),
-    }
-}
-
-#[cfg(not(unix))]
-fn exec_cargo(mut cargo: Command) -> Error {
-    match cargo.status() {
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
-        Err(source) => Error::CargoStart {
-            path: PathBuf::from(cargo.get_program()),
-            source,
-        },
+        path: PathBuf::from(cargo.get_program()),
+        source: crate::platform::process::replace_with(cargo),
     }
 }
 

@@ -7,8 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-
-const ZIG_EXE: &str = if cfg!(windows) { "zig.exe" } else { "zig" };
+use crate::platform::layout;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FoundBy {
@@ -61,7 +60,7 @@ pub fn locate(search: &Search) -> Result<Zig> {
     let exe_dirs = search.exe_dirs.iter().cloned().map(Some);
     for dir in exe_dirs.chain(std::iter::once_with(argv0_dir)).flatten() {
         for site in site_packages_beside(&dir) {
-            let zig = site.join("ziglang").join(ZIG_EXE);
+            let zig = site.join("ziglang").join(layout::exe("zig"));
             if zig.is_file() {
                 return Ok(Zig {
                     path: zig,
@@ -107,7 +106,10 @@ fn from_override(path: &Path, path_var: Option<&OsStr>) -> Result<Zig> {
 /// - venvs, `pip install --user`/`--prefix`, and PEP 517 build environments (uv's venvs, pip's
 ///   overlay prefix): `<prefix>/bin` beside `<prefix>/lib[64]/pythonX.Y/site-packages`;
 /// - Debian's system Python: `dist-packages` instead of `site-packages`;
-/// - Windows: `<prefix>\Scripts` beside `<prefix>\Lib\site-packages`;
+/// - macOS framework builds (`/Library/Frameworks/Python.framework/Versions/X.Y/bin`) as above,
+///   and their user scheme: `~/Library/Python/X.Y/bin` beside `.../lib/python/site-packages`;
+/// - Windows: `<prefix>\Scripts` beside `<prefix>\Lib\site-packages`, and the user scheme's
+///   `%APPDATA%\Python\PythonXY\Scripts` beside `...\PythonXY\site-packages`;
 /// - `pip install --target T`: `T/bin` beside the packages in `T` itself.
 pub fn site_packages_beside(bin_dir: &Path) -> Vec<PathBuf> {
     let Some(prefix) = bin_dir.parent() else {
@@ -129,6 +131,7 @@ pub fn site_packages_beside(bin_dir: &Path) -> Vec<PathBuf> {
         }
     }
     dirs.push(prefix.join("Lib").join("site-packages"));
+    dirs.push(prefix.join("site-packages"));
     dirs.push(prefix.to_path_buf());
     dirs.retain(|d| d.is_dir());
     dirs
@@ -191,6 +194,23 @@ mod tests {
             ),
             ("pip-target/bin", "pip-target/ziglang/zig"),
             (
+                "Python.framework/Versions/3.12/bin",
+                "Python.framework/Versions/3.12/lib/python3.12/site-packages/ziglang/zig",
+            ),
+            (
+                "Library/Python/3.12/bin",
+                "Library/Python/3.12/lib/python/site-packages/ziglang/zig",
+            ),
+            ("venv/Scripts", "venv/Lib/site-packages/ziglang/zig"),
+            (
+                "Python312/Scripts",
+                "Python312/Lib/site-packages/ziglang/zig",
+            ),
+            (
+                "AppData/Roaming/Python/Python312/Scripts",
+                "AppData/Roaming/Python/Python312/site-packages/ziglang/zig",
+            ),
+            (
                 "pip-build-env-x/overlay/bin",
                 "pip-build-env-x/overlay/lib/python3.11/site-packages/ziglang/zig",
             ),
@@ -198,9 +218,10 @@ mod tests {
         for (bin, zig) in layouts {
             let root = tempfile::tempdir().unwrap();
             fs::create_dir_all(root.path().join(bin)).unwrap();
-            touch(&root.path().join(zig));
+            let zig = root.path().join(zig).with_file_name(layout::exe("zig"));
+            touch(&zig);
             let found = search_in(&root.path().join(bin)).unwrap();
-            assert_eq!(found.path, root.path().join(zig), "{bin}");
+            assert_eq!(found.path, zig, "{bin}");
             assert_eq!(found.found_by, FoundBy::Ziglang);
         }
     }

@@ -2,7 +2,7 @@
 //! global cache (where it is, and the cache tools), the private folders ziglink makes, and the
 //! header copies bindgen reads.
 //!
-//! May depend on `target`, `text`, `error` and `exit`.
+//! May depend on `target`, `text`, `platform`, `error` and `exit`.
 
 pub mod cache;
 pub mod find;

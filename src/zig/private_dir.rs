@@ -19,6 +19,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::platform;
 
 /// What `lstat` says about one folder, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +166,7 @@ pub fn judge_above(dir: &Path, facts: &Facts, me: Me) -> Option<Problem> {
 /// rules. Returns the path with the symlinks above it resolved: the one to hand on.
 pub fn ensure(path: &Path) -> Result<PathBuf, Problem> {
     let real = resolved(path)?;
-    match make_private(&real) {
+    match platform::fs::create_private_dir(&real) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(unusable(e)),
@@ -229,17 +230,6 @@ fn unusable(e: io::Error) -> Problem {
     }
 }
 
-#[cfg(unix)]
-fn make_private(path: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().mode(0o700).create(path)
-}
-
-#[cfg(not(unix))]
-fn make_private(path: &Path) -> io::Result<()> {
-    std::fs::create_dir(path)
-}
-
 pub fn facts_of(path: &Path) -> io::Result<Facts> {
     let meta = path.symlink_metadata()?;
     let kind = if meta.file_type().is_symlink() {
@@ -249,7 +239,7 @@ pub fn facts_of(path: &Path) -> io::Result<Facts> {
     } else {
         Kind::Other
     };
-    let (uid, gid, mode) = owner_and_mode(&meta);
+    let (uid, gid, mode) = platform::fs::owner_and_mode(&meta);
     Ok(Facts {
         kind,
         uid,
@@ -258,70 +248,17 @@ pub fn facts_of(path: &Path) -> io::Result<Facts> {
     })
 }
 
-#[cfg(unix)]
-fn owner_and_mode(meta: &std::fs::Metadata) -> (u32, u32, u32) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.uid(), meta.gid(), meta.mode())
-}
-
-// Folders on Windows are private to their user by their ACLs; only the kind is checked.
-#[cfg(not(unix))]
-fn owner_and_mode(_meta: &std::fs::Metadata) -> (u32, u32, u32) {
-    (0, 0, 0o700)
-}
-
-#[cfg(unix)]
 pub fn me() -> Me {
-    // SAFETY: geteuid(2) and getegid(2) take no arguments and cannot fail.
-    unsafe {
-        Me {
-            uid: libc::geteuid(),
-            gid: libc::getegid(),
-        }
-    }
-}
-
-#[cfg(not(unix))]
-pub fn me() -> Me {
-    Me { uid: 0, gid: 0 }
+    let (uid, gid) = platform::fs::effective_ids();
+    Me { uid, gid }
 }
 
 /// `uid 1001 (mallory)`, or just the number when the user database does not know it.
 pub fn user(uid: u32) -> String {
-    match user_name(uid) {
+    match platform::fs::user_name(uid) {
         Some(name) => format!("uid {uid} ({name})"),
         None => format!("uid {uid}"),
     }
-}
-
-#[cfg(unix)]
-fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0u8; 4096];
-    // SAFETY: an all-zero passwd is a valid value for getpwuid_r to fill in.
-    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut found: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: getpwuid_r writes only into `entry` and `buf` (of the length given) and sets
-    // `found` to `&entry` or null; the name it points to lives in `buf`.
-    let rc = unsafe {
-        libc::getpwuid_r(
-            uid,
-            &mut entry,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut found,
-        )
-    };
-    if rc != 0 || found.is_null() || entry.pw_name.is_null() {
-        return None;
-    }
-    // SAFETY: pw_name points to a NUL-terminated string inside `buf`, which is still alive.
-    let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) };
-    Some(name.to_string_lossy().into_owned())
-}
-
-#[cfg(not(unix))]
-fn user_name(_uid: u32) -> Option<String> {
-    None
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ import pytest
 from tests.harness import EXAMPLE, FIXTURES, copy_tree, run
 from tests.harness.macho import ARM64, X86_64, image, images, with_rust_objcopy
 
-pytestmark = pytest.mark.e2e
+# Each family pays for a std of its own (-Zbuild-std): on demand, `nox -s platforms`.
+pytestmark = [pytest.mark.e2e, pytest.mark.platforms]
 
 DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo", "RUSTC_BOOTSTRAP": "1"}
 SYSTEM = "/usr/lib/libSystem.B.dylib"

@@ -76,6 +76,9 @@ def wine_run(exe: Path, triple: str, env: dict[str, str], shared: Path, *args: s
     return ran.stdout.strip()
 
 
+# Every test but the refusal pays for a std and a MinGW runtime of its own target: on demand,
+# `nox -s platforms`. The release's `ziglink.exe` runs under wine in `nox -s dist-check`.
+@pytest.mark.platforms
 @pytest.mark.parametrize(
     "triple", ["x86_64-pc-windows-gnu", "i686-pc-windows-gnu", "x86_64-pc-windows-gnullvm"]
 )
@@ -91,6 +94,7 @@ def test_hello_bin_runs_under_wine(win_env, shared, tmp_path, triple):
     assert wine_run(exe, triple, win_env, shared) == HELLO_BIN
 
 
+@pytest.mark.platforms
 def test_dll_exports_what_rustc_listed_and_a_program_loads_it(win_env, shared, tmp_path):
     """rustc's .def export list reaches zig: exactly the `#[no_mangle]` function is exported,
     and a C program built by ziglink-cc loads the DLL and calls it (a panic caught inside)."""
@@ -110,6 +114,7 @@ def test_dll_exports_what_rustc_listed_and_a_program_loads_it(win_env, shared, t
     assert out == "hello_dll_add: 42, overflow: -2147483648"
 
 
+@pytest.mark.platforms
 def test_c_cxx_and_cmake_code_runs_under_wine(win_env, shared, tmp_path):
     """cc-rs (C and C++, with a C++ exception) and the cmake crate, through ziglink's tools."""
     triple = "x86_64-pc-windows-gnu"
@@ -131,6 +136,7 @@ def test_aarch64_gnullvm_is_built_for_arm64(win_env, shared, tmp_path):
     assert (dll.machine, dll.dll, dll.exported) == (ARM64, True, ["hello_dll_add"])
 
 
+@pytest.mark.platforms
 def test_maturin_wheel_for_windows(wheelhouse, sandbox, shared, tmp_path):
     """maturin, through uv, with ziglink as the linker, as `maturin --zig` users do today. With
     no Windows interpreter, maturin makes python3.dll's import library with the dlltool it finds

@@ -34,25 +34,7 @@ def build_wheelhouse(house: Path, stress_extras: bool = False) -> Path:
         old.unlink()
     manifest = ["--manifest-path", ROOT / "Cargo.toml"]
     with tempfile.TemporaryDirectory(prefix="ziglink-bootstrap-") as tmp:
-        # A throwaway environment like the ones ziglink serves: maturin and ziglang installed,
-        # and the bootstrap ziglink in its scripts folder, where it finds ziglang by itself.
-        venv = Path(tmp) / "venv"
-        run(
-            ["uv", "venv", "--quiet", "--python", sys.executable, venv],
-            env=os.environ,
-            capture=False,
-        )
-        python = venv / "bin" / "python"
-        run(
-            ["uv", "pip", "install", "--quiet", "--python", python, MATURIN, ZIGLANG],
-            env=os.environ,
-            capture=False,
-        )
-        bootstrap_dir = ROOT / "target" / "bootstrap"
-        env = {**os.environ, "CARGO_TARGET_DIR": str(bootstrap_dir)}
-        run(["cargo", "build", "--release", "--locked", *manifest], env=env, capture=False)
-        shutil.copy2(bootstrap_dir / "release" / "ziglink", venv / "bin" / "ziglink")
-
+        venv = bootstrap(Path(tmp) / "venv")
         env = {
             **os.environ,
             "CARGO_TARGET_DIR": str(ROOT / "target" / "dogfood"),
@@ -69,6 +51,31 @@ def build_wheelhouse(house: Path, stress_extras: bool = False) -> Path:
             env=os.environ, capture=False,
         )  # fmt: skip
     return house
+
+
+def bootstrap(venv: Path) -> Path:
+    """A throwaway environment like the ones ziglink serves: maturin and ziglang installed, and a
+    ziglink built by the host's linker in its scripts folder, where it finds ziglang by itself.
+    It links the ziglink that is shipped. Returns `venv`."""
+    run(["uv", "venv", "--quiet", "--python", sys.executable, venv], env=os.environ, capture=False)
+    python = venv / "bin" / "python"
+    run(
+        ["uv", "pip", "install", "--quiet", "--python", python, MATURIN, ZIGLANG],
+        env=os.environ,
+        capture=False,
+    )
+    bootstrap_dir = ROOT / "target" / "bootstrap"
+    env = {**os.environ, "CARGO_TARGET_DIR": str(bootstrap_dir)}
+    manifest = ["--manifest-path", ROOT / "Cargo.toml"]
+    run(["cargo", "build", "--release", "--locked", *manifest], env=env, capture=False)
+    for program in (bootstrap_dir / "release").iterdir():
+        if (
+            program.is_file()
+            and os.access(program, os.X_OK)
+            and program.name.startswith(("ziglink", "x86_64-w64", "i686-w64"))
+        ):
+            shutil.copy2(program, venv / "bin" / program.name)
+    return venv
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::text::osbytes;
+use crate::platform::osbytes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

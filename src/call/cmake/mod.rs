@@ -61,7 +61,7 @@ fn own_tools(call: &Invocation) -> Vec<OsString> {
         .filter(|(name, _)| !call.defined.iter().any(|d| d == name))
         .map(|(name, tool)| {
             let mut define = OsString::from(format!("-D{name}="));
-            define.push(dir.join(tool.program()));
+            define.push(dir.join(crate::platform::layout::exe(tool.program())));
             define
         })
         .collect()

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use crate::platform;
+
 /// What the output was before zig ran, so that a file zig did not touch is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
@@ -78,10 +80,10 @@ pub fn full_disk(output: &Path, inputs: &[std::ffi::OsString]) -> Option<(PathBu
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let free = free_bytes(dir)?;
+    let free = platform::fs::free_bytes(dir)?;
     let taken: u64 = inputs
         .iter()
-        .filter(|arg| !crate::text::osbytes::as_bytes(arg).starts_with(b"-"))
+        .filter(|arg| !platform::osbytes::as_bytes(arg).starts_with(b"-"))
         .filter_map(|arg| std::fs::metadata(arg).ok())
         .filter(|meta| meta.is_file())
         .map(|meta| meta.len())
@@ -95,7 +97,7 @@ pub fn killed_message(
     full: Option<&(PathBuf, u64)>,
     removed: Option<&Path>,
 ) -> String {
-    let what = signal_name(signal);
+    let what = platform::process::signal_name(signal);
     let mut line = format!("zig was ended by {what} (signal {signal}) before it finished");
     if let Some((dir, free)) = full {
         line += &format!(
@@ -119,53 +121,12 @@ pub fn killed_message(
     line
 }
 
-#[cfg(unix)]
-fn free_bytes(dir: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c_path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: an all-zero statvfs is a valid value for statvfs(3) to fill in; it reads only
-    // the NUL-terminated path.
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) } != 0 {
-        return None;
-    }
-    #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
-    Some((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
-}
-
-#[cfg(not(unix))]
-fn free_bytes(_dir: &Path) -> Option<u64> {
-    None
-}
-
-#[cfg(unix)]
-fn signal_name(signal: i32) -> &'static str {
-    crate::call::exec::signals::name(signal)
-}
-
-#[cfg(not(unix))]
-fn signal_name(_signal: i32) -> &'static str {
-    "a signal"
-}
-
-#[cfg(unix)]
-fn identity(path: &Path) -> Option<Identity> {
-    use std::os::unix::fs::MetadataExt;
-    let meta = path.symlink_metadata().ok()?;
-    Some(Identity {
-        dev: meta.dev(),
-        ino: meta.ino(),
-        modified: meta.modified().ok(),
-        len: meta.len(),
-    })
-}
-
-#[cfg(not(unix))]
 fn identity(path: &Path) -> Option<Identity> {
     let meta = path.symlink_metadata().ok()?;
+    let (dev, ino) = platform::fs::device_and_inode(&meta);
     Some(Identity {
-        dev: 0,
-        ino: 0,
+        dev,
+        ino,
         modified: meta.modified().ok(),
         len: meta.len(),
     })
@@ -262,7 +223,7 @@ mod tests {
     #[test]
     fn a_disk_is_nearly_full_below_64_mib_or_what_the_inputs_take() {
         let dir = tempfile::tempdir().unwrap();
-        let free = free_bytes(dir.path()).unwrap();
+        let free = platform::fs::free_bytes(dir.path()).unwrap();
         // The test machine's temp folder has more than 64 MiB free.
         assert!(free > LOW, "{free}");
         assert_eq!(full_disk(&dir.path().join("app"), &[]), None);

@@ -79,6 +79,8 @@ pub const COFF_ACCEPTED: &[&str] = &[
     "--high-entropy-va",
     "--export-all-symbols",
     "--out-implib=",
+    // zig's driver reads it for every format: the library search order (`mingw-bdynamic`).
+    "-search_paths_first",
 ];
 
 /// COFF options that take the next word as their value (`--subsystem,windows` from

@@ -126,6 +126,16 @@ pub static RULES: &[Rule] = &[
         action: Action::Drop,
     },
     Rule {
+        name: "mingw-bdynamic",
+        reason: "after -Bdynamic zig's MinGW search takes only DLLs (\"unable to find dynamic \
+                 system library\"), so the import libraries crates ship (windows-targets' \
+                 libwindows.0.52.0.a) are not found; paths-first looks for each name's DLL and \
+                 then its archive in every folder",
+        applies: windows,
+        matches: Match::Exact("-Wl,-Bdynamic"),
+        action: Action::Rewrite(|_, _| vec![b"-Wl,-search_paths_first".to_vec()]),
+    },
+    Rule {
         name: "synchronization-lib",
         reason: "zig ships no import library named synchronization (WaitOnAddress, \
                  WakeByAddress*); it has the API set that one stands for",
@@ -364,7 +374,7 @@ pub static RULES: &[Rule] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::osbytes::{as_bytes, from_bytes};
+    use crate::platform::osbytes::{as_bytes, from_bytes};
     use std::ffi::OsString;
     use std::path::Path;
 
@@ -646,6 +656,18 @@ mod tests {
                 &["mingw-gcc-libs"; 3],
             ),
             (GNU, &["-lmsvcrt"], &["-lmsvcrt"], &[]),
+            (
+                WIN_X64,
+                &["-Wl,-Bstatic", "-lfoo", "-Wl,-Bdynamic", "-lwindows.0.52.0"],
+                &[
+                    "-Wl,-Bstatic",
+                    "-lfoo",
+                    "-Wl,-search_paths_first",
+                    "-lwindows.0.52.0",
+                ],
+                &["mingw-bdynamic"],
+            ),
+            (GNU, &["-Wl,-Bdynamic"], &["-Wl,-Bdynamic"], &[]),
             (
                 WIN_X64_LLVM,
                 &["-lsynchronization", "-lws2_32"],

@@ -1,8 +1,8 @@
 //! The tests the rule table is written in: which targets a rule applies to, and the shapes of
 //! argument it matches; and the small byte helpers its rewrites use.
 
+use crate::platform::osbytes;
 use crate::target::triple::Target;
-use crate::text::osbytes;
 
 pub(super) fn any_target(_: &Target) -> bool {
     true

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::{Action, Match, Rule, RULES};
 use crate::error::{Error, Result};
+use crate::platform::osbytes::{as_bytes, from_bytes};
 use crate::target::triple::Target;
-use crate::text::osbytes::{as_bytes, from_bytes};
 
 /// One argument a rule dropped or replaced, for logs and explanations.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,7 +71,7 @@ impl Facts {
                 .map(|t| t.program())
                 .chain(Tool::MINGW_DLLTOOLS)
                 .chain([crate::call::cmake::PROGRAM])
-                .filter(|name| !dir.join(exe_name(name)).is_file())
+                .filter(|name| !dir.join(crate::platform::layout::exe(name)).is_file())
                 .collect(),
             None => Vec::new(),
         };
@@ -95,10 +95,6 @@ impl Facts {
             rustc: rustc(),
         }
     }
-}
-
-fn exe_name(name: &str) -> String {
-    format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
 fn zig(settings: &Settings) -> Result<ZigFacts, String> {

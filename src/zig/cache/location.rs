@@ -7,16 +7,25 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::platform;
+use crate::platform::layout::Layout;
 use crate::zig::private_dir;
 
 pub const ZIG_CACHE_VAR: &str = "ZIG_GLOBAL_CACHE_DIR";
 
 /// The cache directory zig would pick by itself, as zig 0.17 does: `$XDG_CACHE_HOME/zig`, else
-/// `$HOME/.cache/zig`. `None` when the user chose one (`ZIG_GLOBAL_CACHE_DIR`), which is
-/// always respected.
+/// `$HOME/.cache/zig`; on Windows `%LOCALAPPDATA%\zig`. `None` when the user chose one
+/// (`ZIG_GLOBAL_CACHE_DIR`), which is always respected.
 pub fn zig_default(var: &dyn Fn(&str) -> Option<PathBuf>) -> Option<PathBuf> {
+    zig_default_on(Layout::HERE, var)
+}
+
+fn zig_default_on(layout: Layout, var: &dyn Fn(&str) -> Option<PathBuf>) -> Option<PathBuf> {
     if var(ZIG_CACHE_VAR).is_some() {
         return None;
+    }
+    if layout == Layout::Windows {
+        return var("LOCALAPPDATA").map(|dir| dir.join("zig"));
     }
     var("XDG_CACHE_HOME")
         .map(|xdg| xdg.join("zig"))
@@ -82,7 +91,10 @@ impl Location {
             Location::UserSet(_) => ZIG_CACHE_VAR,
             Location::Default(_) => "zig's default",
             Location::Fallback(_) => "ziglink's fallback, as zig's default is not writable",
-            Location::Unknown => "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
+            Location::Unknown => match Layout::HERE {
+                Layout::Posix => "nothing: neither ZIG_GLOBAL_CACHE_DIR nor HOME is set",
+                Layout::Windows => "nothing: neither ZIG_GLOBAL_CACHE_DIR nor LOCALAPPDATA is set",
+            },
         }
     }
 }
@@ -101,37 +113,15 @@ pub fn for_this_process() -> Location {
     let Some(default) = zig_default(&var) else {
         return Location::Unknown;
     };
-    match replacement(&default, &is_writable, &std::env::temp_dir(), current_uid()) {
+    match replacement(
+        &default,
+        &platform::fs::is_writable,
+        &std::env::temp_dir(),
+        platform::fs::real_uid(),
+    ) {
         Some(fallback) => Location::Fallback(fallback),
         None => Location::Default(default),
     }
-}
-
-#[cfg(unix)]
-pub fn is_writable(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: access(2) only reads the NUL-terminated path it is given. It also reports
-    // read-only mounts (EROFS), which the permission bits alone would not.
-    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
-}
-
-#[cfg(not(unix))]
-pub fn is_writable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
-}
-
-#[cfg(unix)]
-pub fn current_uid() -> u32 {
-    // SAFETY: getuid(2) cannot fail and has no arguments.
-    unsafe { libc::getuid() }
-}
-
-#[cfg(not(unix))]
-pub fn current_uid() -> u32 {
-    0
 }
 
 #[cfg(test)]
@@ -150,18 +140,38 @@ mod tests {
     #[test]
     fn finds_zigs_own_default() {
         type Env<'a> = &'a [(&'a str, &'a str)];
-        let cases: &[(Env, Option<&str>)] = &[
-            (&[("HOME", "/h")], Some("/h/.cache/zig")),
-            (&[("HOME", "/h"), ("XDG_CACHE_HOME", "/x")], Some("/x/zig")),
-            (&[("HOME", "/h"), (ZIG_CACHE_VAR, "/mine")], None),
-            (&[], None),
+        let windows = &[
+            ("LOCALAPPDATA", r"C:\Users\u\AppData\Local"),
+            ("HOME", "/h"),
         ];
-        for (env, expected) in cases {
-            assert_eq!(
-                zig_default(&vars(env)),
-                expected.map(PathBuf::from),
-                "{env:?}"
-            );
+        let cases: &[(Layout, Env, Option<PathBuf>)] = &[
+            (
+                Layout::Posix,
+                &[("HOME", "/h")],
+                Some("/h/.cache/zig".into()),
+            ),
+            (
+                Layout::Posix,
+                &[("HOME", "/h"), ("XDG_CACHE_HOME", "/x")],
+                Some("/x/zig".into()),
+            ),
+            (
+                Layout::Posix,
+                &[("HOME", "/h"), (ZIG_CACHE_VAR, "/mine")],
+                None,
+            ),
+            (Layout::Posix, &[], None),
+            (
+                Layout::Windows,
+                windows,
+                Some(Path::new(r"C:\Users\u\AppData\Local").join("zig")),
+            ),
+            (Layout::Windows, &[("HOME", "/h")], None),
+            (Layout::Windows, &[(ZIG_CACHE_VAR, r"D:\zc")], None),
+        ];
+        for (layout, env, expected) in cases {
+            let got = zig_default_on(*layout, &vars(env));
+            assert_eq!(got, *expected, "{layout:?} {env:?}");
         }
     }
 
@@ -185,13 +195,5 @@ mod tests {
             replacement(&home_cache, &read_only, tmp, 1000),
             Some(PathBuf::from("/tmp/ziglink-zig-cache-1000"))
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn writability_is_checked_for_real() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(is_writable(dir.path()));
-        assert!(!is_writable(&dir.path().join("missing")));
     }
 }

@@ -15,16 +15,7 @@ use fs4::fs_std::FileExt;
 pub fn open_quietly(path: &Path, write: bool) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).write(write);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut quiet = options.clone();
-        match quiet.custom_flags(libc::O_NOATIME).open(path) {
-            Err(e) if e.raw_os_error() == Some(libc::EPERM) => {}
-            other => return other,
-        }
-    }
-    options.open(path)
+    crate::platform::fs::open_without_atime(&options, path).unwrap_or_else(|| options.open(path))
 }
 
 /// Takes an exclusive lock on `file` if no one holds any lock on it; `Ok(false)` when someone

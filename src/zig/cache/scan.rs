@@ -10,6 +10,7 @@ use std::time::SystemTime;
 use super::digest::{self, Manifest};
 use super::kinds::{self, Area, Kind};
 use super::lock;
+use crate::platform;
 
 /// Disk use and age of a file or folder tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -246,7 +247,7 @@ pub fn usage(path: &Path) -> Usage {
         return Usage::default();
     };
     let mut total = Usage {
-        bytes: allocated(&meta),
+        bytes: platform::fs::allocated(&meta),
         files: 0,
         newest: meta.modified().ok(),
     };
@@ -261,17 +262,6 @@ pub fn usage(path: &Path) -> Usage {
         total.newest = total.newest.max(meta.accessed().ok());
     }
     total
-}
-
-#[cfg(unix)]
-fn allocated(meta: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    meta.blocks() * 512
-}
-
-#[cfg(not(unix))]
-fn allocated(meta: &std::fs::Metadata) -> u64 {
-    meta.len()
 }
 
 #[cfg(test)]

@@ -90,6 +90,7 @@ fn children() -> Vec<c_int> {
 
 /// The parent pid in a `/proc/<pid>/stat` line: `pid (comm) state ppid ...`, where comm may
 /// hold spaces and parentheses, so the fields start after the last `)`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))] // tested on every Unix
 fn parent_in_stat(stat: &[u8]) -> Option<u32> {
     let close = stat.iter().rposition(|&b| b == b')')?;
     let rest = std::str::from_utf8(&stat[close + 1..]).ok()?;
