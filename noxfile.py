@@ -170,7 +170,7 @@ DIST_CHECK_HOSTS = "linux-x86_64,windows-x64"
 
 
 def _dist(session: nox.Session, hosts: str | None) -> None:
-    session.install("uv", "auditwheel", "pefile", "macholib")
+    session.install("uv", "pip", "auditwheel", "pefile", "macholib")
     only = ["--hosts", hosts] if hosts else []
     session.run("python", "-m", "release.build", str(DIST), *only)
     # The x86_64 wheel just built, installed with ziglang: the verifier's own ziglink-cc (it

@@ -27,7 +27,9 @@ def _gnu(name: str, rust: str, arch: str, glibc: str = "2.17") -> Host:
     tag = f"manylinux_{major}_{minor}_{arch}"
     if glibc == "2.17":
         tag += f".manylinux2014_{arch}"
-    return Host(name, rust, f"{rust}.{glibc}", f"manylinux_{major}_{minor}", tag, tag.split(".")[0])
+    # ziglang's own wheels are manylinux2010 on x86 and manylinux2014 elsewhere.
+    ziglang = f"manylinux_2_{12 if arch in ('x86_64', 'i686') else 17}_{arch}"
+    return Host(name, rust, f"{rust}.{glibc}", f"manylinux_{major}_{minor}", tag, ziglang)
 
 
 def _musl(name: str, rust: str, arch: str) -> Host:
