@@ -164,9 +164,10 @@ def windows(session: nox.Session) -> None:
 
 
 DIST = ROOT / "target" / "dist"
-# What `dist-check` (in CI) builds and checks: the Windows wheel run under wine, the main
-# Linux wheel and the sdist. `nox -s dist` does every host.
-DIST_CHECK_HOSTS = "linux-x86_64,windows-x64"
+# What `dist-check` (in CI) builds and checks: the main Linux wheel, the musl one (Alpine; its
+# std comes from -Zbuild-std), the Windows wheel run under wine, and the sdist. `nox -s dist`
+# does every host.
+DIST_CHECK_HOSTS = "linux-x86_64,musl-x86_64,windows-x64"
 
 
 def _dist(session: nox.Session, hosts: str | None) -> None:
@@ -184,13 +185,14 @@ def _dist(session: nox.Session, hosts: str | None) -> None:
 def dist(session: nox.Session) -> None:
     """The release in target/dist: a wheel for every host ziglang has wheels for (release/hosts.py),
     each linked by ziglink, and the sdist; then each is checked as far as this machine can
-    (release/verify.py). About 40 minutes on 2 cores; needs `.ci/setup`."""
+    (release/verify.py). About two hours on 2 cores; needs `.ci/setup`."""
     _dist(session, session.posargs[0] if session.posargs else None)
 
 
 @nox.session(name="dist-check")
 def dist_check(session: nox.Session) -> None:
-    """`dist` for the x86_64 Linux and Windows wheels and the sdist (about 15 minutes)."""
+    """`dist` for the x86_64 Linux (glibc and musl) and Windows wheels and the sdist (about 20
+    minutes)."""
     _dist(session, DIST_CHECK_HOSTS)
 
 

@@ -2,13 +2,16 @@
 
     python -m release.verify <folder>
 
-- every Linux wheel: its tag, and `auditwheel show`;
-- the x86_64 Linux wheels (and aarch64 ones when qemu-user's binfmt entries are registered),
-  installed with ziglang's wheel for that host: `--version`, `doctor`, and a link of a C program
-  for x86_64 Linux glibc 2.17 that then runs here;
-- the Windows wheel (the verifier needs `ziglink-cc` on PATH, for wine's stand-in DLL), laid out as a Windows venv with ziglang's `win_amd64` wheel and run under
-  wine: `doctor`, `targets`, `explain`, and the same link, whose program runs natively;
-- the macOS wheels: each executable read field by field (arch, minos, signed);
+- every Linux wheel: its tag and `auditwheel show`, the machine of its programs, and that they
+  ask for no glibc symbol above the floor they were linked for (musl: that they are static);
+- each Linux wheel whose arch runs here (x86 natively, the others where `.ci/setup` registered
+  qemu-user's binfmt entry), installed with ziglang's wheel for that host: `--version`,
+  `doctor`, and a link of a C program for x86_64 Linux glibc 2.17 that then runs here;
+- the Windows wheels: the machine and DLLs of each program; the x64 and x86 ones laid out as a
+  Windows venv with ziglang's wheel and run under wine (`doctor`, `targets`, `explain`, and the
+  same link, whose program runs natively). The verifier needs `ziglink-cc` on PATH: it builds
+  wine's stand-in DLL and the recorder that takes zig.exe's place;
+- the macOS wheels: each executable read field by field (arch, minos, dylibs, signed);
 - the sdist: installed into a clean venv, built from source by cargo, `ziglink doctor`.
 """
 
@@ -33,7 +36,19 @@ HELLO_C = '#include <stdio.h>\nint main(void) { puts("hello from ziglink"); retu
 BINFMT = Path("/proc/sys/fs/binfmt_misc")
 # The executables every wheel ships.
 PROGRAMS = ["ziglink", "ziglink-cc", "ziglink-cxx", "ziglink-ar", "ziglink-ranlib", "ziglink-cmake"]
-MACHINE = {"x86_64": "X86-64", "aarch64": "AArch64"}
+# Per Linux arch: the machine readelf names, the binfmt entry that runs it here (x86 runs
+# natively), and where its glibc is when it is not a Debian multiarch one (`QEMU_LD_PREFIX`).
+LINUX_MACHINE = {
+    "x86_64": ("X86-64", None, None),
+    "i686": ("Intel 80386", None, None),
+    "aarch64": ("AArch64", "qemu-aarch64", None),
+    "armv7": ("ARM", "qemu-arm", None),
+    "powerpc64le": ("PowerPC64", "qemu-ppc64le", None),
+    "s390x": ("IBM S/390", "qemu-s390x", "/usr/s390x-linux-gnu"),
+    "riscv64gc": ("RISC-V", "qemu-riscv64", "/usr/riscv64-linux-gnu"),
+}
+# Where macOS keeps the libraries every Mac has.
+MACOS_OWN = ("/usr/lib/", "/System/Library/")
 # What the C tools compile for, outside a cargo build script (which sets TARGET).
 FLOOR_2_17 = {"ZIGLINK_TARGET": "x86_64-unknown-linux-gnu.2.17"}
 
@@ -88,41 +103,78 @@ def check_linux_link(
     run([*ziglink_cc, "hello.c", "-o", "hello"], env={**env, **FLOOR_2_17}, cwd=work)
     if replay is not None:
         assert replay() == 1, "one zig call per compile-and-link"
-    symbols = run(["readelf", "-V", work / "hello"], env=env).stdout
-    versions = {tuple(map(int, v.split("."))) for v in re.findall(r"GLIBC_(\d+\.\d+)", symbols)}
-    assert versions and max(versions) <= (2, 17), f"needs glibc {max(versions)}"
+    needed = glibc_needed(work / "hello", env)
+    assert needed and needed <= (2, 17), f"needs glibc {needed}"
     printed = run([work / "hello"], env=env).stdout.strip()
     assert printed == "hello from ziglink", printed
     return printed
+
+
+def glibc_needed(elf: Path, env: dict[str, str]) -> tuple[int, ...] | None:
+    """The newest glibc symbol version `elf` asks for (None: it asks for none)."""
+    symbols = run(["readelf", "-V", elf], env=env).stdout
+    versions = {tuple(map(int, v.split("."))) for v in re.findall(r"GLIBC_(\d+\.\d+)", symbols)}
+    return max(versions, default=None)
 
 
 def verify_linux(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> str:
     tag = host.platform_tag.split(".")[0]
     shown = run(["auditwheel", "show", wheel], env=env).stdout
     assert tag in shown.replace("\n", " "), shown
-    arch = host.rust.split("-")[0]
-    if arch not in MACHINE:
-        return f"auditwheel: {tag}"
-    if arch != "x86_64" and not (BINFMT / f"qemu-{arch}").exists():
-        return f"auditwheel: {tag}; not run (no binfmt entry for qemu-{arch})"
-    scripts = unpack_venv([wheel, fetch_ziglang(host.ziglang_platform, work, env)], work / "venv",
-                          windows=False)  # fmt: skip
-    header = run(["readelf", "-h", scripts / "ziglink"], env=env).stdout
-    assert MACHINE[arch] in header, header
+    machine, binfmt, glibc_root = LINUX_MACHINE[host.rust.split("-")[0]]
+    scripts = unpack_venv([wheel], work / "venv", windows=False)
+    header = run(["readelf", "-h", "-l", scripts / "ziglink"], env=env).stdout
+    (machine_line,) = re.findall(r"Machine:.*", header)
+    assert machine_line.endswith(machine), machine_line
+    # A musl wheel's programs carry their libc: they run on any Linux of the arch, musl or not.
+    static = "musl" in host.rust
+    assert static == ("program interpreter" not in header), header
+    # The floor ziglink was asked for, which can be below the tag's (ppc64le).
+    floor = re.search(r"\.(\d+)\.(\d+)$", host.link_target)
+    if floor:
+        wanted = tuple(map(int, floor.groups()))
+        for program in PROGRAMS:
+            needed = glibc_needed(scripts / program, env)
+            assert needed and needed <= wanted, (program, f"needs glibc {needed}")
+    floor_note = f"no glibc symbol above {'.'.join(floor.groups())}; " if floor else ""
+    if binfmt and not (BINFMT / binfmt).exists():
+        return f"auditwheel: {tag}; {floor_note}not run (no binfmt entry for {binfmt})"
+    unpack_venv([fetch_ziglang(host.ziglang_platform, work, env)], work / "venv", windows=False)
+    if glibc_root and not static:
+        env = {**env, "QEMU_LD_PREFIX": glibc_root}
     version = run([scripts / "ziglink", "--version"], env=env).stdout.strip()
-    run([scripts / "ziglink", "doctor"], env=env)
+    # Not the help a program that lost its arguments prints (musl's, before `platform::args`).
+    assert re.fullmatch(r"ziglink \d+\.\d+\.\d+\S*", version), version
+    doctor = run([scripts / "ziglink", "doctor"], env=env).stdout
+    assert "zig 0.17.1 at " in doctor, doctor
     check_linux_link([str(scripts / "ziglink-cc")], work, env)
-    return f"auditwheel: {tag}; ran {version!r}, doctor, linked x86_64 glibc 2.17 and ran it"
+    ran = f"ran under {binfmt}" if binfmt else "ran"
+    kind = "static; " if static else floor_note
+    return (
+        f"auditwheel: {tag}; {kind}{ran} {version!r}, doctor, linked x86_64 glibc 2.17 and ran it"
+    )
 
 
 def verify_windows(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> str:
-    from tests.harness.pe import AMD64, image
-    from tests.harness.wine import WINE64, make_prefix, stand_in_dll, wine_env
+    from tests.harness.pe import AMD64, ARM64, I386, image
+    from tests.harness.wine import WINE32, WINE64, make_prefix, stand_in_dll, wine_env
 
+    arch = host.rust.split("-")[0]
+    # The PE machine, its name, and the wine that runs it (none here runs arm64).
+    machine, name, loader = {
+        "x86_64": (AMD64, "x86-64", WINE64),
+        "i686": (I386, "x86", WINE32),
+        "aarch64": (ARM64, "arm64", None),
+    }[arch]
     scripts = unpack_venv([wheel, fetch_ziglang(host.ziglang_platform, work, env)], work / "venv",
                           windows=True)  # fmt: skip
     for program in PROGRAMS:
-        assert image(scripts / f"{program}.exe").machine == AMD64, program
+        read = image(scripts / f"{program}.exe")
+        assert (read.machine, read.dll) == (machine, False), (program, read)
+        assert read.foreign_imports() == [], (program, "imports DLLs Windows does not have")
+    read_only = f"PE {name}, importing only Windows' own DLLs"
+    if loader is None:
+        return f"{read_only}; not run (no wine here runs {name})"
     # Wine 8 lacks ProcessPrng, which Rust's std imports: a stand-in beside the programs.
     stand_in = stand_in_dll(work / "stand-in", host.rust, env)
     shutil.copy2(stand_in, scripts / stand_in.name)
@@ -130,7 +182,7 @@ def verify_windows(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> 
     wine = {**wine_env(prefix, env), "PATH": env["PATH"]}
 
     def ziglink(*args: str) -> str:
-        return run([WINE64, scripts / "ziglink.exe", *args], env=wine, cwd=work).stdout
+        return run([loader, scripts / "ziglink.exe", *args], env=wine, cwd=work).stdout
 
     # ziglang's own zig.exe: found in the Windows layout, and asked its version.
     doctor = ziglink("doctor")
@@ -140,14 +192,14 @@ def verify_windows(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> 
     assert "linker-opt-level" in explained, explained
     # The links: the recorder in zig.exe's place, each command replayed with Linux's zig.
     zig_exe = work / "venv" / "Lib" / "site-packages" / "ziglang" / "zig.exe"
-    run(["ziglink-cc", "--target=x86_64-pc-windows-gnu", RECORDER, "-o", zig_exe], env=env)
-    cc = [str(WINE64), str(scripts / "ziglink-cc.exe")]
+    run(["ziglink-cc", f"--target={host.rust}", RECORDER, "-o", zig_exe], env=env)
+    cc = [str(loader), str(scripts / "ziglink-cc.exe")]
     check_linux_link(cc, work, {**wine, "ZIGLINK_RECORD": str(work / "record")},
                      replay=lambda: replay(work / "record", work, env))  # fmt: skip
     check_long_line(cc, work, wine, env)
     check_exit_codes(cc, work, wine)
     return (
-        "PE x86-64; under wine: doctor with ziglang's zig.exe, targets, explain; links for "
+        f"{read_only}; under wine: doctor with ziglang's zig.exe, targets, explain; links for "
         "x86_64 glibc 2.17 (zig.exe's commands replayed by Linux zig) that run here, one whose "
         "zig line passes Windows' 32,767-character limit through a response file; zig's exit "
         "code passed through"
@@ -203,15 +255,20 @@ def verify_macos(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> st
 
     scripts = unpack_venv([wheel], work / "venv", windows=False)
     cpu = ARM64 if host.rust.startswith("aarch64") else X86_64
+    # The floor the tag promises (macosx_10_12_x86_64: 10.12) is the one the files have.
+    tag_floor = tuple(map(int, host.platform_tag.split("_")[1:3]))
     facts = set()
     for program in PROGRAMS:
         read = image(scripts / program)
         assert (read.cputype, read.filetype) == (cpu, "execute"), (program, read)
-        assert read.dylibs == ["/usr/lib/libSystem.B.dylib"], (program, read.dylibs)
+        # libSystem, and libiconv (std asks for it): macOS's own, as on every Mac.
+        assert all(d.startswith(MACOS_OWN) for d in read.dylibs), (program, read.dylibs)
+        assert "/usr/lib/libSystem.B.dylib" in read.dylibs, (program, read.dylibs)
         assert read.signed == (cpu == ARM64), (program, "signed")
         facts.add((read.minos, read.signed))
     ((minos, signed),) = facts
-    return f"Mach-O read: minos {'.'.join(map(str, minos))}, libSystem only, signed {signed}"
+    assert tuple(minos[:2]) == tag_floor, (minos, host.platform_tag)
+    return f"Mach-O read: minos {'.'.join(map(str, minos))}, macOS's own dylibs, signed {signed}"
 
 
 def verify_sdist(sdist: Path, work: Path, env: dict[str, str]) -> str:

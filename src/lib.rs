@@ -28,21 +28,26 @@ use std::ffi::OsString;
 use crate::call::{cmake, linker, tools};
 use crate::exit::ExitCode;
 
-/// Defines an executable's C `main`, for a binary marked `#![cfg_attr(not(test), no_main)]`.
-/// Skipping std's own start-up (its stack-overflow handler reads /proc/self/maps and maps an
-/// alternate signal stack) saves about 75 µs a call, measurable on a tiny compile (see
-/// bench/bench.py). std still gets argv and the environment from glibc.
+/// Defines an executable's C `main`, for a binary marked `#![cfg_attr(not(test), no_main)]`,
+/// which runs `$main` with the program's arguments. Skipping std's own start-up (its
+/// stack-overflow handler reads /proc/self/maps and maps an alternate signal stack) saves about
+/// 75 µs a call, measurable on a tiny compile (see bench/bench.py). The arguments come from
+/// `main`'s own (`platform::args`): std's are empty on musl without its start-up.
 #[macro_export]
 macro_rules! entry {
-    ($body:expr) => {
+    ($main:expr) => {
         // A test build of the executable keeps the test harness's own `main`.
         #[cfg(not(test))]
+        /// # Safety
+        /// Only the C runtime calls it, with argc NUL-terminated strings in argv.
         #[no_mangle]
-        pub extern "C" fn main(
-            _argc: ::std::ffi::c_int,
-            _argv: *const *const ::std::ffi::c_char,
+        pub unsafe extern "C" fn main(
+            argc: ::std::ffi::c_int,
+            argv: *const *const ::std::ffi::c_char,
         ) -> ::std::ffi::c_int {
-            let code: $crate::exit::ExitCode = $body;
+            // SAFETY: as the C runtime passes them (above).
+            let argv = unsafe { $crate::platform::args::from_main(argc, argv) };
+            let code: $crate::exit::ExitCode = ($main)(argv);
             // std's start-up would flush stdout on the way out; without it, do it here.
             let _ = ::std::io::Write::flush(&mut ::std::io::stdout());
             code.0
@@ -67,8 +72,7 @@ pub fn main_with(argv: Vec<OsString>) -> ExitCode {
 
 /// The entry point of the `ziglink-cc`, `ziglink-cxx`, `ziglink-ar` and `ziglink-ranlib`
 /// executables: the tool is fixed, whatever name the program was started under.
-pub fn tool_main(tool: tools::Tool) -> ExitCode {
-    let argv: Vec<OsString> = std::env::args_os().collect();
+pub fn tool_main(tool: tools::Tool, argv: Vec<OsString>) -> ExitCode {
     exit_code(tools::run(
         tool,
         argv.first(),
@@ -77,9 +81,9 @@ pub fn tool_main(tool: tools::Tool) -> ExitCode {
 }
 
 /// The entry point of `ziglink-cmake`, which becomes the real cmake (see `cmake`).
-pub fn cmake_main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    exit_code(cmake::run(&args).map(|never| match never {}))
+pub fn cmake_main(argv: Vec<OsString>) -> ExitCode {
+    let args = argv.get(1..).unwrap_or_default();
+    exit_code(cmake::run(args).map(|never| match never {}))
 }
 
 fn exit_code(result: error::Result<ExitCode>) -> ExitCode {

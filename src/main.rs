@@ -1,4 +1,4 @@
 //! `ziglink`: see `ziglink::main_with`.
 #![cfg_attr(not(test), no_main)]
 
-ziglink::entry!(ziglink::main_with(std::env::args_os().collect()));
+ziglink::entry!(ziglink::main_with);

@@ -1,4 +1,4 @@
 //! `ziglink-ar`: see `ziglink::call::tools`.
 #![cfg_attr(not(test), no_main)]
 
-ziglink::entry!(ziglink::tool_main(ziglink::call::tools::Tool::Ar));
+ziglink::entry!(|argv| ziglink::tool_main(ziglink::call::tools::Tool::Ar, argv));

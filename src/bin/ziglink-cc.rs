@@ -1,4 +1,4 @@
 //! `ziglink-cc`: see `ziglink::call::tools`.
 #![cfg_attr(not(test), no_main)]
 
-ziglink::entry!(ziglink::tool_main(ziglink::call::tools::Tool::Cc));
+ziglink::entry!(|argv| ziglink::tool_main(ziglink::call::tools::Tool::Cc, argv));

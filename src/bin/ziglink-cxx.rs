@@ -1,4 +1,4 @@
 //! `ziglink-cxx`: see `ziglink::call::tools`.
 #![cfg_attr(not(test), no_main)]
 
-ziglink::entry!(ziglink::tool_main(ziglink::call::tools::Tool::Cxx));
+ziglink::entry!(|argv| ziglink::tool_main(ziglink::call::tools::Tool::Cxx, argv));

@@ -5,6 +5,7 @@
 //!
 //! Depends on nothing else in the crate but `exit`.
 
+pub mod args;
 pub mod command_line;
 pub mod fs;
 pub mod layout;

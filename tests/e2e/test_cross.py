@@ -133,7 +133,8 @@ def test_pyo3_abi3_wheel_for_aarch64_imports_under_qemu(wheelhouse, sandbox, tmp
     assert result.stdout.split() == ["aarch64", "42", "True"]
 
 
-# -Zbuild-std per target: on demand, `nox -s platforms`; `nox -s dist-check` runs the musl wheel.
+# -Zbuild-std per target: on demand, `nox -s platforms`; `nox -s dist-check` runs ziglink's own
+# x86_64 musl wheel.
 @pytest.mark.platforms
 @pytest.mark.parametrize(
     ("triple", "runner"),

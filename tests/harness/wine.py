@@ -48,9 +48,12 @@ def stand_in_dll(folder: Path, rust_triple: str, env: Mapping[str, str]) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / "process_prng.c"
     source.write_text(PROCESS_PRNG)
+    # On i686 a WINAPI function is exported as `ProcessPrng@8`; std looks up the plain name.
+    exports = folder / "bcryptprimitives.def"
+    exports.write_text("LIBRARY bcryptprimitives\nEXPORTS\n    ProcessPrng\n")
     dll = folder / "bcryptprimitives.dll"
     compile_dll = ["ziglink-cc", f"--target={rust_triple}", "-shared", "-O2"]
-    run([*compile_dll, source, "-o", dll, "-lbcrypt"], env=env)
+    run([*compile_dll, source, exports, "-o", dll, "-lbcrypt"], env=env)
     return dll
 
 
