@@ -157,14 +157,14 @@ def verify_linux(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> st
 
 def verify_windows(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> str:
     from tests.harness.pe import AMD64, ARM64, I386, image
-    from tests.harness.wine import WINE32, WINE64, make_prefix, stand_in_dll, wine_env
+    from tests.harness.wine import loader as wine_for
+    from tests.harness.wine import make_prefix, stand_in_dll, wine_env
 
     arch = host.rust.split("-")[0]
-    # The PE machine, its name, and the wine that runs it (none here runs arm64).
-    machine, name, loader = {
-        "x86_64": (AMD64, "x86-64", WINE64),
-        "i686": (I386, "x86", WINE32),
-        "aarch64": (ARM64, "arm64", None),
+    machine, name = {
+        "x86_64": (AMD64, "x86-64"),
+        "i686": (I386, "x86"),
+        "aarch64": (ARM64, "arm64"),
     }[arch]
     scripts = unpack_venv([wheel, fetch_ziglang(host.ziglang_platform, work, env)], work / "venv",
                           windows=True)  # fmt: skip
@@ -173,8 +173,9 @@ def verify_windows(wheel: Path, host: Host, work: Path, env: dict[str, str]) -> 
         assert (read.machine, read.dll) == (machine, False), (program, read)
         assert read.foreign_imports() == [], (program, "imports DLLs Windows does not have")
     read_only = f"PE {name}, importing only Windows' own DLLs"
-    if loader is None:
+    if machine == ARM64:
         return f"{read_only}; not run (no wine here runs {name})"
+    loader = wine_for(machine)
     # Wine 8 lacks ProcessPrng, which Rust's std imports: a stand-in beside the programs.
     stand_in = stand_in_dll(work / "stand-in", host.rust, env)
     shutil.copy2(stand_in, scripts / stand_in.name)

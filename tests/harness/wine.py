@@ -57,6 +57,11 @@ def stand_in_dll(folder: Path, rust_triple: str, env: Mapping[str, str]) -> Path
     return dll
 
 
+def loader(machine: int) -> Path:
+    """The wine that runs a PE file of `machine` (x86 or x86-64)."""
+    return WINE32 if machine == I386 else WINE64
+
+
 def run_exe(
     exe: Path,
     *args: str,
@@ -67,5 +72,9 @@ def run_exe(
 ) -> subprocess.CompletedProcess:
     """`exe` under wine, with the ProcessPrng stand-in beside it; 32-bit programs need wine32."""
     shutil.copy2(stand_in, exe.parent / stand_in.name)
-    loader = WINE32 if image(exe).machine == I386 else WINE64
-    return run([loader, exe, *args], env=wine_env(prefix, env), cwd=exe.parent, check=check)
+    return run(
+        [loader(image(exe).machine), exe, *args],
+        env=wine_env(prefix, env),
+        cwd=exe.parent,
+        check=check,
+    )
