@@ -207,6 +207,20 @@ def bench_warm(session: nox.Session) -> None:
     session.run("python", "-m", "bench.warm", "--wheelhouse", str(house), *session.posargs)
 
 
+@nox.session(name="bench-cold")
+def bench_cold(session: nox.Session) -> None:
+    """Cold builds from empty zig caches and target folders: ziglink against maturin --zig and
+    cargo-zigbuild, side by side (bench/cold.py; about 40 minutes for one round, on 2 cores).
+    Needs `.ci/setup` (Debian's Rust for aarch64).
+
+    Pass options after --, e.g. `nox -s bench-cold -- --only musl,warm --rounds 2` or
+    `-- --baseline-wheel OLD.whl` to run an older ziglink beside this one.
+    """
+    house = _wheelhouse(session, for_stress=True)
+    session.install("uv")
+    session.run("python", "-m", "bench.cold", "--wheelhouse", str(house), *session.posargs)
+
+
 FUZZ_TARGETS = [
     "response_files",
     "link_line",

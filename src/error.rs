@@ -148,6 +148,9 @@ pub enum Error {
     )]
     ZigNotFound { looked: Vec<PathBuf> },
 
+    #[error("cannot tell the version of zig at `{path}`: `zig version` did not answer")]
+    ZigVersionUnknown { path: PathBuf },
+
     #[error("cannot run zig at `{path}`: {source}")]
     ZigStart {
         path: PathBuf,

@@ -5,6 +5,7 @@
 //! - `call`: what rustc, cc-rs and cmake run (the link, the C tools), from argv to zig's exec.
 //! - `target`: Rust targets, their floors (glibc, macOS deployment target) and CPU names; pure.
 //! - `zig`: the zig at hand (finding it, its version and glibc list, its cache, header copies).
+//! - `project`: what the project being built says in its files (lock file, build targets).
 //! - `cargo_setup`: the one builder of cargo's environment, for `cargo`, `env` and `config`.
 //! - `commands`: the CLI for people, one module per subcommand.
 //! - `text`: quoting and encodings (shell, TOML, OS bytes); pure.
@@ -19,6 +20,7 @@ pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod platform;
+pub mod project;
 pub mod target;
 pub mod text;
 pub mod zig;

@@ -10,16 +10,25 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("platform", &[]),
     ("text", &[]),
+    ("project", &[]),
     ("target", &["text"]),
     ("zig", &["target", "text", "platform"]),
-    ("call", &["target", "zig", "text", "platform"]),
+    ("call", &["target", "zig", "project", "text", "platform"]),
     (
         "cargo_setup",
         &["call", "target", "zig", "text", "platform"],
     ),
     (
         "commands",
-        &["call", "cargo_setup", "target", "zig", "text", "platform"],
+        &[
+            "call",
+            "cargo_setup",
+            "project",
+            "target",
+            "zig",
+            "text",
+            "platform",
+        ],
     ),
     ("error", &[]),
     ("exit", &[]),

@@ -1,5 +1,6 @@
-//! The arguments ziglink puts in front of every zig line: `-target`, the baseline CPU and, for
-//! compiles, no sanitizers. Each comes with its reason, for explain mode.
+//! The arguments ziglink puts in front of every zig line: `-target`, the baseline CPU, and
+//! sanitizer choices (none for compiles, no UBSan runtime for links). Each comes with its
+//! reason, for explain mode.
 
 use std::ffi::OsString;
 
@@ -47,6 +48,36 @@ pub fn compile_lead(target: &Target) -> Vec<Added> {
     lead
 }
 
+/// What goes in front of a link line (`args`, translated): the target's lead and
+/// `no_ubsan_runtime`.
+pub fn link_lead(target: &Target, args: &[OsString]) -> Vec<Added> {
+    let mut lead = target_lead(target);
+    lead.extend(no_ubsan_runtime(args));
+    lead
+}
+
+/// UBSan in trap mode for a link, unless the line asks for a sanitizer. zig 0.17 builds a UBSan
+/// runtime for every link in its Debug mode, which is every rustc link (no `-O`), and
+/// `-fno-sanitize=all` does not stop it; with traps it builds none. Nothing in a Rust link calls
+/// that runtime: the linked file is the same bytes either way, and a cold link of hello-bin
+/// takes 10 s instead of 40 s (docs/zig-cache.md). For a compile it would change nothing.
+pub fn no_ubsan_runtime(args: &[OsString]) -> Option<Added> {
+    (!asks_for_sanitizer(args)).then(|| Added {
+        rule: "no-ubsan-runtime",
+        reason: "zig builds a UBSan runtime for every unoptimised link (about 30 s and 5 MiB per \
+                 target on a cold cache) that nothing in a Rust link calls; in trap mode it \
+                 builds none, and the output is the same",
+        args: vec![OsString::from("-fsanitize-trap=undefined")],
+    })
+}
+
+/// Whether a link line turns a sanitizer on (`-fsanitize=...`): then the user wants zig's
+/// runtimes, and the line is left as it is.
+fn asks_for_sanitizer(args: &[OsString]) -> bool {
+    args.iter()
+        .any(|arg| arg.as_encoded_bytes().starts_with(b"-fsanitize="))
+}
+
 /// The arguments of `lead`, in order.
 pub fn lead_args(lead: &[Added]) -> Vec<OsString> {
     lead.iter().flat_map(|a| a.args.iter().cloned()).collect()
@@ -77,5 +108,28 @@ mod tests {
             &Target::resolve("x86_64-unknown-linux-gnu", None).unwrap(),
         ));
         assert_eq!(compile.last().unwrap(), "-fno-sanitize=all");
+    }
+
+    #[test]
+    fn links_skip_the_ubsan_runtime_unless_a_sanitizer_is_asked_for() {
+        let target = Target::resolve("x86_64-unknown-linux-musl", None).unwrap();
+        let cases: &[(&[&str], bool)] = &[
+            (&["a.o", "-lunwind"], true),
+            (&[], true),
+            (&["a.o", "-fno-sanitize=all"], true),
+            (&["-fsanitize-trap=undefined"], true),
+            (&["a.o", "-fsanitize=undefined"], false),
+            (&["-fsanitize=address,undefined", "a.o"], false),
+        ];
+        for (line, traps) in cases {
+            let line: Vec<OsString> = line.iter().map(OsString::from).collect();
+            let args = lead_args(&link_lead(&target, &line));
+            assert_eq!(
+                args.iter().any(|a| a == "-fsanitize-trap=undefined"),
+                *traps,
+                "{line:?}"
+            );
+            assert_eq!(args[..2], ["-target", "x86_64-linux-musl"], "{line:?}");
+        }
     }
 }

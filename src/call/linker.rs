@@ -41,7 +41,7 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
     }
     let strip_debug = translation.applied(rules::STRIP_DEBUG);
     let large_address_aware = translation.applied(rules::LARGE_ADDRESS_AWARE);
-    let mut lead = lead_args::target_lead(&target);
+    let mut lead = lead_args::link_lead(&target, &translation.args);
     let mut scratch = None;
     if target.is_apple() {
         match (

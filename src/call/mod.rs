@@ -1,8 +1,8 @@
 //! What rustc, cc-rs and cmake run: the linker (`linker`), the C tools (`tools`) and cmake
 //! (`cmake`), each a straight line from argv through the rules table to one exec of zig.
 //!
-//! May depend on `target`, `zig`, `text`, `platform`, `error` and `exit`; never on `commands` or
-//! `cargo_setup`, so nothing a person's command does can change what a link runs.
+//! May depend on `target`, `zig`, `project`, `text`, `platform`, `error` and `exit`; never on
+//! `commands` or `cargo_setup`, so nothing a person's command does can change what a link runs.
 
 pub mod after_link;
 pub mod apple_sdk;

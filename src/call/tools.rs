@@ -123,7 +123,17 @@ pub fn prepare(
                 .ok_or(Error::CannotInferCompileTarget)?;
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+            // A compiler asked to link (CMake and autotools link through it) strips as the
+            // linker does, and needs no UBSan runtime either; a compile's `-Wl,` options do
+            // nothing.
+            let compiles = translation
+                .args
+                .iter()
+                .any(|a| a == "-c" || a == "-E" || a == "-S");
             let mut lead = lead_args::compile_lead(&target);
+            if !compiles {
+                lead.extend(lead_args::no_ubsan_runtime(&translation.args));
+            }
             if let Some(sdk) = target.is_apple().then(|| settings.sdk()).flatten() {
                 lead.push(apple_sdk::compile_lead(&sdk));
             }
@@ -141,12 +151,6 @@ pub fn prepare(
                     args: reproducible::compile_args_here(&zig.path, &translation.args)?,
                 });
             }
-            // A compiler asked to link (CMake and autotools link through it) strips as the
-            // linker does; a compile's `-Wl,` options do nothing.
-            let compiles = translation
-                .args
-                .iter()
-                .any(|a| a == "-c" || a == "-E" || a == "-S");
             let strip_debug = !compiles && translation.applied(rules::STRIP_DEBUG);
             let large_address_aware = !compiles && translation.applied(rules::LARGE_ADDRESS_AWARE);
             let response_dir = expanded.first_file_dir;

@@ -1,9 +1,42 @@
-//! `ziglink cache info` and `ziglink cache clean`: what is in zig's global cache, and removing
-//! entries no running build holds (see `zig::cache`).
+//! `ziglink cache info`, `key` and `clean`: what is in zig's global cache, a name for what will
+//! be, and removing entries no running build holds (see `zig::cache`).
 
+use crate::call::launch;
+use crate::call::lead_args;
+use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::zig::cache;
+use crate::project::build_targets;
+use crate::target::host;
+use crate::zig::{cache, version};
+
+/// Prints the key for the targets named, or the project's (`project::build_targets`).
+pub fn run_key(targets: &[String]) -> Result<ExitCode> {
+    let settings = Settings::from_process_env()?;
+    let targets = settings.resolve_targets(&build_targets::or_project(targets))?;
+    let zig = launch::find_zig(&settings, None)?;
+    let zig_version = version::of(&zig).ok_or(Error::ZigVersionUnknown {
+        path: zig.path.clone(),
+    })?;
+    let leads: Vec<String> = targets
+        .iter()
+        .map(|target| {
+            let args = lead_args::lead_args(&lead_args::link_lead(target, &[]));
+            args.iter()
+                .map(|a| a.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let key = cache::key::key(
+        &zig_version,
+        host::triple(),
+        env!("CARGO_PKG_VERSION"),
+        &leads,
+    );
+    println!("{key}");
+    Ok(ExitCode::SUCCESS)
+}
 
 pub fn run_info(json: bool) -> Result<ExitCode> {
     let (root, location) = cache::in_use()?;

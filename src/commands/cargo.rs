@@ -13,6 +13,7 @@ use crate::cargo_setup::{self, Destination, Here, Setting};
 use crate::commands::universal2;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::project::lockfile;
 use crate::target::triple;
 use crate::target::universal2::halves;
 use crate::text::shell;
@@ -98,6 +99,19 @@ pub fn split_args(args: &[OsString]) -> CargoArgs {
     out
 }
 
+/// Whether bindgen's clang arguments are worth their cost for this build (`project::lockfile`).
+fn may_run_bindgen(split: &CargoArgs, settings: &Settings) -> bool {
+    let Ok(here) = std::env::current_dir() else {
+        return true;
+    };
+    let manifest = split.manifest_path.as_deref().map(Path::new);
+    let may = lockfile::build_may_run_bindgen(&here, manifest);
+    if !may {
+        settings.log_line(|| "bindgen is not in Cargo.lock: no clang arguments for it".into());
+    }
+    may
+}
+
 pub fn run(args: &[OsString]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
     let split = split_args(args);
@@ -109,7 +123,7 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
         settings: &settings,
         reproducible,
         zig: Some(&zig),
-        bindgen: true,
+        bindgen: may_run_bindgen(&split, &settings),
     };
     let setup = cargo_setup::build(&targets, &Destination::Process(here))?;
 

@@ -136,7 +136,7 @@ pub enum Command {
                       ziglink config --format maturin --edit pyproject.toml --target \\\n    \
                       aarch64-unknown-linux-gnu")]
     Config {
-        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the host).
+        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the project's targets, else the host).
         #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Which file the snippet is for.
@@ -189,8 +189,10 @@ pub enum Command {
     /// meanwhile waits for them. `warm` links a tiny program the way rustc links (executable
     /// and shared object, cargo's dev and release profiles, rustc's libraries), so everything a
     /// real link of the target asks zig for is built, and a parallel build afterwards starts
-    /// hot. Targets resolve as for `ziglink cargo` (the host's when none is given; floors,
-    /// ZIGLINK_GLIBC_<TRIPLE> and MACOSX_DEPLOYMENT_TARGET apply). Run it from the folder you build in: zig keys some
+    /// hot. Targets resolve as for `ziglink cargo` (floors,
+    /// ZIGLINK_GLIBC_<TRIPLE> and MACOSX_DEPLOYMENT_TARGET apply); with none given, those the
+    /// project here builds for (cargo's build.target, [tool.maturin] target), else the host's.
+    /// Several targets are warmed at once, up to one per CPU. Run it from the folder you build in: zig keys some
     /// entries by whether its own folders lie below the folder a link runs from.
     #[command(after_help = "Examples:\n  \
                       ziglink warm\n  \
@@ -203,7 +205,7 @@ pub enum Command {
                       same time. Ordinary builds never take it; zig's own locks on each cache\n\
                       entry keep them and `warm` from building one entry twice.")]
     Warm {
-        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the host).
+        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the project's targets, else the host).
         #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Also build libc++ and libc++abi, as crates that compile C++ need.
@@ -226,6 +228,22 @@ pub enum CacheAction {
         /// Print it as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Print a key for zig's cache as the targets' builds will leave it, for a CI cache.
+    ///
+    /// The key names zig's version and the host, then a digest of the targets (with their
+    /// floors) and of ziglink's version, whose rules decide what zig builds. Keep zig's cache
+    /// (`ziglink cache info --json | jq -r .path`) between CI runs under this key; a prefix of
+    /// it up to the host matches any earlier cache of the same zig. Targets as for `warm`: the
+    /// project's when none is given, else the host's.
+    #[command(after_help = "Examples:\n  ziglink cache key\n  \
+                      ziglink cache key --target aarch64-unknown-linux-gnu.2.28 --target \\\n    \
+                      x86_64-unknown-linux-musl")]
+    Key {
+        /// Rust target, optionally with a floor; repeatable (default: the project's targets,
+        /// else the host).
+        #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
+        targets: Vec<String>,
     },
     /// Remove zig cache entries that no running build holds (all of them, or older ones).
     ///
@@ -317,6 +335,7 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
         Some(Command::Cache { action }) => {
             return match action {
                 CacheAction::Info { json } => cache::run_info(json),
+                CacheAction::Key { targets } => cache::run_key(&targets),
                 CacheAction::Clean {
                     older_than,
                     dry_run,

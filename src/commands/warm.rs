@@ -18,6 +18,7 @@ use crate::call::rules;
 use crate::call::settings::Settings;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::project::build_targets;
 use crate::target::triple::Target;
 use crate::text::shell;
 use crate::zig::cache;
@@ -220,11 +221,10 @@ fn apple_link_line(
 /// as each kind of Rust output in each profile (and again with C++, for `cxx`), each distinct
 /// translated line once.
 pub fn steps(target: &Target, cxx: bool, source: &Path, work: &Path) -> Result<Vec<Step>> {
-    let lead = lead_args::lead_args(&lead_args::target_lead(target));
     let object = work.join("warm.o");
     let mut compile = vec![OsString::from("cc")];
-    compile.extend(lead.iter().cloned());
-    compile.extend(["-fno-sanitize=all", "-c"].map(OsString::from));
+    compile.extend(lead_args::lead_args(&lead_args::compile_lead(target)));
+    compile.push("-c".into());
     compile.extend([source.into(), "-o".into(), object.clone().into()]);
     let mut steps = vec![Step {
         what: "compile the warm-up program",
@@ -241,7 +241,8 @@ pub fn steps(target: &Target, cxx: bool, source: &Path, work: &Path) -> Result<V
                 let line = rustc_link_line(target, output, profile, with_cxx, &object, &out);
                 let translated = rules::translate(&line, target, &|p| p.is_file())?;
                 let mut args = vec![OsString::from("cc")];
-                args.extend(lead.iter().cloned());
+                let lead = lead_args::link_lead(target, &translated.args);
+                args.extend(lead_args::lead_args(&lead));
                 args.extend(translated.args);
                 // A release line links as the dev line does once the rules drop what zig
                 // would build differently for (`-Wl,--strip-debug`): one link builds for both.
@@ -263,7 +264,12 @@ pub fn steps(target: &Target, cxx: bool, source: &Path, work: &Path) -> Result<V
 
 pub fn run(request: &Request) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
-    let targets = settings.resolve_targets(&request.targets)?;
+    let here = std::env::current_dir().ok();
+    let named = build_targets::or_project(&request.targets);
+    if request.targets.is_empty() && !named.is_empty() {
+        println!("the project builds for: {}", named.join(", "));
+    }
+    let targets = settings.resolve_targets(&named)?;
     let zig = launch::find_zig(&settings, None)?;
     let (root, location) = cache::in_use()?;
     println!(
@@ -280,7 +286,6 @@ pub fn run(request: &Request) -> Result<ExitCode> {
             path: std::env::temp_dir(),
             source,
         })?;
-    let here = std::env::current_dir().ok();
     let zig_dir = zig.path.parent().unwrap_or(Path::new("/"));
     let dirs = link_dirs(here.as_deref(), work.path(), &[zig_dir, &root]);
     if dirs.len() > 1 {
@@ -289,18 +294,80 @@ pub fn run(request: &Request) -> Result<ExitCode> {
             dirs[0].display()
         );
     }
-    for target in &targets {
+    // zig's locks on each cache entry make concurrent warm-ups safe: targets share only ZIR
+    // and zig's own sources, and a zig that misses an entry another is building waits for it.
+    let parallel = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, targets.len().max(1));
+    let warm = Warm {
+        zig: &zig.path,
+        cxx: request.cxx,
+        source: &source,
+        dirs: &dirs,
+        settings: &settings,
+    };
+    for (batch_index, batch) in targets.chunks(parallel).enumerate() {
         let before = entries(&root);
         let started = Instant::now();
-        for dir in &dirs {
-            for step in steps(target, request.cxx, &source, work.path())? {
-                run_step(&zig.path, &step, dir, target, &settings)?;
-            }
-        }
+        let took = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .iter()
+                .enumerate()
+                .map(|(i, target)| {
+                    let own = work.path().join(format!("{batch_index}-{i}"));
+                    let warm = &warm;
+                    scope.spawn(move || warm.target(target, &own))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Result<Vec<Duration>>>()
+        })?;
         let built = entries(&root).saturating_sub(before);
-        println!("{}", summary(target, built, started.elapsed()));
+        if let ([target], [_]) = (batch, took.as_slice()) {
+            println!("{}", summary(target, built, started.elapsed()));
+            continue;
+        }
+        for (target, took) in batch.iter().zip(&took) {
+            println!("{}: warmed in {:.1} s", name(target), took.as_secs_f64());
+        }
+        println!(
+            "{} targets at once: built {built} cache entries in {:.1} s",
+            batch.len(),
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What every target's warm-up shares.
+struct Warm<'a> {
+    zig: &'a Path,
+    cxx: bool,
+    source: &'a Path,
+    dirs: &'a [PathBuf],
+    settings: &'a Settings,
+}
+
+impl Warm<'_> {
+    /// Runs every step for `target`, with its outputs in `own`; how long it took.
+    fn target(&self, target: &Target, own: &Path) -> Result<Duration> {
+        let started = Instant::now();
+        std::fs::create_dir(own).map_err(|source| Error::WarmFiles {
+            path: own.to_path_buf(),
+            source,
+        })?;
+        for dir in self.dirs {
+            for step in steps(target, self.cxx, self.source, own)? {
+                run_step(self.zig, &step, dir, target, self.settings)?;
+            }
+        }
+        Ok(started.elapsed())
+    }
 }
 
 fn run_step(
@@ -359,15 +426,20 @@ pub fn link_dirs(here: Option<&Path>, elsewhere: &Path, paths: &[&Path]) -> Vec<
 
 /// One line per target: what was built and how long it took.
 pub fn summary(target: &Target, built: usize, took: Duration) -> String {
-    let name = match target.floor {
-        Some(floor) => format!("{} ({floor})", target.spec.rust),
-        None => target.spec.rust.to_string(),
-    };
+    let name = name(target);
     let seconds = took.as_secs_f64();
     match built {
         0 => format!("{name}: already warm, nothing built ({seconds:.1} s)"),
         1 => format!("{name}: built 1 cache entry in {seconds:.1} s"),
         n => format!("{name}: built {n} cache entries in {seconds:.1} s"),
+    }
+}
+
+/// A target as the summary names it: the triple and its floor.
+fn name(target: &Target) -> String {
+    match target.floor {
+        Some(floor) => format!("{} ({floor})", target.spec.rust),
+        None => target.spec.rust.to_string(),
     }
 }
 

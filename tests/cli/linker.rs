@@ -29,6 +29,7 @@ fn passes_the_translated_line_to_zig_and_its_exit_code_back() {
             "cc",
             "-target",
             "x86_64-linux-gnu.2.17",
+            "-fsanitize-trap=undefined",
             "-m64",
             "/t/main.o",
             "-lunwind",
@@ -75,10 +76,18 @@ fn response_files_are_translated_into_a_zig_file_that_is_removed_after() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let seen = recorded(dir.path());
-    assert_eq!(seen[..3], ["cc", "-target", "x86_64-linux-gnu.2.17"]);
-    assert!(seen[3].starts_with(&format!("@{}/ziglink-", rustc_tmp.display())));
     assert_eq!(
-        seen[4..],
+        seen[..4],
+        [
+            "cc",
+            "-target",
+            "x86_64-linux-gnu.2.17",
+            "-fsanitize-trap=undefined"
+        ]
+    );
+    assert!(seen[4].starts_with(&format!("@{}/ziglink-", rustc_tmp.display())));
+    assert_eq!(
+        seen[5..],
         ["-m64", "\"/my dir/main.o\"", "-lunwind", RUSTLIB_X86_64]
     );
     let left: Vec<_> = fs::read_dir(&rustc_tmp).unwrap().collect();
@@ -179,7 +188,7 @@ fn log_prints_the_zig_command_before_running_it() {
         .unwrap();
     assert!(out.status.success());
     let expected = format!(
-        "ziglink: zig from ZIGLINK_ZIG: {} cc -target x86_64-linux-gnu.2.17 '/t/a b.o' {RUSTLIB_X86_64}\nzig says hello\n",
+        "ziglink: zig from ZIGLINK_ZIG: {} cc -target x86_64-linux-gnu.2.17 -fsanitize-trap=undefined '/t/a b.o' {RUSTLIB_X86_64}\nzig says hello\n",
         fakes().join("zig").display()
     );
     assert_eq!(stderr(&out), expected);

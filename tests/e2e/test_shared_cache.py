@@ -28,9 +28,12 @@ with open(os.environ["ZIGLINK_TEST_DUMP"], "w") as f:
 """
 
 
-def given_to_cargo(bin_dir: Path, base: dict[str, str], work: Path) -> dict[str, str]:
+def given_to_cargo(
+    bin_dir: Path, base: dict[str, str], work: Path, project: Path
+) -> dict[str, str]:
     """Every value ziglink hands cargo, by where it came from: `ziglink env` (bindgen's
-    arguments included), `ziglink config`, and the environment `ziglink cargo` starts cargo in."""
+    arguments included), `ziglink config`, and the environment `ziglink cargo` starts cargo in,
+    run in `project` (whose Cargo.lock lists bindgen, so that it sets bindgen up)."""
     # As in a build environment, ziglink is on PATH: `ziglink cargo` then leaves PATH alone.
     env = with_path(base, bin_dir)
     targets = [arg for t in TARGETS for arg in ("--target", t)]
@@ -43,7 +46,7 @@ def given_to_cargo(bin_dir: Path, base: dict[str, str], work: Path) -> dict[str,
     fake.chmod(0o755)
     dump = work / "cargo-env.json"
     cargo_env = {**env, "CARGO": str(fake), "ZIGLINK_TEST_DUMP": str(dump)}
-    run(["ziglink", "cargo", "build", *targets], env=cargo_env)
+    run(["ziglink", "cargo", "build", *targets], env=cargo_env, cwd=project)
     for name, value in json.loads(dump.read_text()).items():
         if cargo_env.get(name) != value:
             values[f"cargo {name}"] = value
@@ -54,10 +57,11 @@ def test_nothing_ziglink_gives_cargo_differs_between_build_environments(
     wheelhouse, sandbox, tmp_path, tmp_path_factory
 ):
     venvs = [tmp_path / "build-env-a", tmp_path / "somewhere" / "else" / "build-env-b"]
+    project = copy_tree(FIXTURES / "hello-bindgen", tmp_path / "hello-bindgen")
     seen = []
     for venv in venvs:
         bin_dir = install_ziglink(venv, wheelhouse, tmp_path_factory)
-        seen.append(given_to_cargo(bin_dir, sandbox.env, venv))
+        seen.append(given_to_cargo(bin_dir, sandbox.env, venv, project))
     a, b = seen
     assert a.keys() == b.keys()
     differ = {k: (a[k], b[k]) for k in a if a[k] != b[k]}

@@ -48,6 +48,8 @@ def test_after_warm_a_build_builds_nothing_in_zigs_cache(crate, own_cache, sandb
     kinds = {k["kind"]: k["bytes"] for k in info(env)["kinds"]}
     for kind in ("glibc-stubs", "glibc-crt", "compiler-rt", "libunwind"):
         assert kinds.get(kind, 0) > 0, kinds
+    # A Rust link calls no UBSan runtime, so zig builds none (the no-ubsan-runtime rule).
+    assert "sanitizers" not in kinds, kinds
 
     before = outputs(cache)
     for profile in ([], ["--release"]):
@@ -59,6 +61,35 @@ def test_after_warm_a_build_builds_nothing_in_zigs_cache(crate, own_cache, sandb
 
     again = run(["ziglink", "warm"], env=env, cwd=sandbox.root).stdout
     assert "x86_64-unknown-linux-gnu (glibc 2.17): already warm, nothing built" in again
+
+
+def test_warm_and_cache_key_default_to_the_projects_targets(crate, own_cache):
+    """Without --target, `warm` warms cargo's build.target and maturin's target (two at once
+    here), `cache key` names the same targets, and a cold `ziglink cargo build` of a crate
+    without bindgen builds no sanitizer runtime and copies no headers."""
+    env, cache = own_cache
+    (crate / ".cargo").mkdir()
+    (crate / ".cargo" / "config.toml").write_text('[build]\ntarget = "aarch64-unknown-linux-gnu"\n')
+    (crate / "pyproject.toml").write_text('[tool.maturin]\ntarget = "x86_64-unknown-linux-gnu"\n')
+    warm = run(["ziglink", "warm"], env=env, cwd=crate).stdout
+    assert "the project builds for: aarch64-unknown-linux-gnu, x86_64-unknown-linux-gnu" in warm
+    assert re.search(r"^2 targets at once: built \d+ cache entries", warm, re.MULTILINE), warm
+    key = run(["ziglink", "cache", "key"], env=env, cwd=crate).stdout.strip()
+    named = ["--target", "x86_64-unknown-linux-gnu", "--target", "aarch64-unknown-linux-gnu"]
+    assert run(["ziglink", "cache", "key", *named], env=env).stdout.strip() == key
+    assert re.fullmatch(r"zig-0\.17\.1-x86_64-unknown-linux-gnu-[0-9a-f]{12}", key), key
+    alone = run(["ziglink", "cache", "key", "--target", "x86_64-unknown-linux-gnu"], env=env)
+    assert alone.stdout.strip() != key
+
+    (crate / ".cargo" / "config.toml").unlink()
+    before = outputs(cache)
+    run(["ziglink", "cargo", "build", "--locked"], env=env, cwd=crate)
+    assert outputs(cache) == before, "warm left something for the host's build to build"
+    kinds = {k["kind"] for k in info(env)["kinds"]}
+    assert "sanitizers" not in kinds, kinds
+    assert not (cache / "ziglink" / "headers").exists(), (
+        "headers copied for a crate without bindgen"
+    )
 
 
 def test_clean_during_a_cold_link_spares_what_the_link_uses(crate, own_cache):

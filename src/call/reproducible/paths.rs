@@ -8,6 +8,8 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use crate::project::files::cargo_home;
+
 /// Where zig's headers and runtime sources are recorded as.
 pub const ZIG_LIB: &str = "zig/lib";
 /// Where files under `CARGO_HOME` (registry sources, git checkouts) are recorded as.
@@ -115,16 +117,6 @@ fn package_name(var: &dyn Fn(&str) -> Option<OsString>) -> String {
         (Some(name), Some(version)) => format!("{name}-{version}"),
         (Some(name), None) => name,
         _ => "package".to_string(),
-    }
-}
-
-/// cargo's home: `CARGO_HOME`, else `~/.cargo`.
-fn cargo_home(var: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
-    match var("CARGO_HOME").filter(|v| !v.is_empty()) {
-        Some(home) => Some(PathBuf::from(home)),
-        None => var("HOME")
-            .filter(|v| !v.is_empty())
-            .map(|home| Path::new(&home).join(".cargo")),
     }
 }
 

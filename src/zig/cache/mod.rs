@@ -8,6 +8,7 @@ pub mod age;
 pub mod clean;
 pub mod digest;
 pub mod info;
+pub mod key;
 pub mod kinds;
 pub mod location;
 pub mod lock;
