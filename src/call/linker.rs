@@ -5,6 +5,7 @@ use std::ffi::OsString;
 
 use crate::call::apple_sdk;
 use crate::call::apple_stubs;
+use crate::call::compiler_rt;
 use crate::call::infer;
 use crate::call::launch::{self, Job, ZigCall};
 use crate::call::lead_args;
@@ -32,7 +33,9 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
     };
     let target = settings.resolve_target(&target_text)?;
     rustc_cpu::check(&target, |name| std::env::var(name).ok())?;
-    let mut translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
+    let is_file = |p: &std::path::Path| p.is_file();
+    let mut translation = rules::translate(&expanded.args, &target, &is_file)?;
+    compiler_rt::skip_where_unneeded(&mut translation, &target, &is_file);
     if settings.reproducible {
         // Last, so that it wins over a build id the line asked for.
         translation

@@ -9,6 +9,7 @@ pub mod apple_sdk;
 pub mod apple_stubs;
 pub mod cmake;
 pub mod compiler_identity;
+pub mod compiler_rt;
 pub mod exec;
 pub mod explain;
 pub mod infer;

@@ -136,7 +136,7 @@ pub enum Command {
                       ziglink config --format maturin --edit pyproject.toml --target \\\n    \
                       aarch64-unknown-linux-gnu")]
     Config {
-        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the project's targets, else the host).
+        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the host).
         #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Which file the snippet is for.
@@ -192,8 +192,9 @@ pub enum Command {
     /// hot. Targets resolve as for `ziglink cargo` (floors,
     /// ZIGLINK_GLIBC_<TRIPLE> and MACOSX_DEPLOYMENT_TARGET apply); with none given, those the
     /// project here builds for (cargo's build.target, [tool.maturin] target), else the host's.
-    /// Several targets are warmed at once, up to one per CPU. Run it from the folder you build in: zig keys some
-    /// entries by whether its own folders lie below the folder a link runs from.
+    /// Several targets are warmed at once, up to one per CPU. Run it from the folder you build
+    /// in: zig keys some entries by whether its own folders lie below the folder a link runs
+    /// from.
     #[command(after_help = "Examples:\n  \
                       ziglink warm\n  \
                       ziglink warm --target aarch64-unknown-linux-gnu.2.28 --target \\\n    \
@@ -205,7 +206,8 @@ pub enum Command {
                       same time. Ordinary builds never take it; zig's own locks on each cache\n\
                       entry keep them and `warm` from building one entry twice.")]
     Warm {
-        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the project's targets, else the host).
+        /// Rust target, optionally with a floor (glibc or macOS); repeatable (default: the
+        /// project's targets, else the host).
         #[arg(long = "target", short = 't', value_name = "TRIPLE[.FLOOR]")]
         targets: Vec<String>,
         /// Also build libc++ and libc++abi, as crates that compile C++ need.

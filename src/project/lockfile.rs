@@ -1,7 +1,7 @@
-//! Whether a build may run bindgen, judged from cargo's lock file. Pointing bindgen at zig's
-//! headers costs two zig runs per target on every `ziglink cargo` and, once per zig version,
-//! a 37 MiB copy of those headers into zig's cache: worth it only where bindgen is in the
-//! dependency graph.
+//! Whether a build may use a package, judged from cargo's lock file: bindgen, whose clang needs
+//! zig's headers (two zig runs per target on every `ziglink cargo` and, once per zig version, a
+//! 37 MiB copy of them into zig's cache), or cc-rs and cmake, whose C code may need zig's
+//! compiler-rt (`ziglink warm`). Each answer only saves work, so what is unsure says yes.
 
 use std::path::Path;
 use std::time::Duration;
@@ -36,19 +36,28 @@ pub enum Lock<'a> {
     Current(&'a str),
 }
 
-/// Whether a build with this lock file may run bindgen.
-pub fn may_run_bindgen(lock: Lock) -> bool {
+/// The packages whose build scripts compile C or C++, for zig's compiler-rt.
+pub const C_BUILDERS: &[&str] = &["cc", "cmake"];
+
+/// Whether a build with this lock file may use one of `packages`.
+pub fn may_use(lock: Lock, packages: &[&str]) -> bool {
     match lock {
         Lock::Missing | Lock::Stale => true,
-        Lock::Current(text) => lists_package(text, "bindgen"),
+        Lock::Current(text) => packages.iter().any(|name| lists_package(text, name)),
     }
 }
 
 /// Whether a build started in `dir` (with `manifest`, cargo's `--manifest-path`, if given) may
-/// run bindgen: reads the nearest `Cargo.lock` above the manifest's folder. Only the manifest
-/// the build starts from is compared with it: a dependency added to another workspace member
-/// since the lock file was written is not seen until cargo writes the lock again.
+/// run bindgen.
 pub fn build_may_run_bindgen(dir: &Path, manifest: Option<&Path>) -> bool {
+    build_may_use(dir, manifest, &["bindgen"])
+}
+
+/// Whether a build started in `dir` (with `manifest`, if given) may use one of `packages`:
+/// reads the nearest `Cargo.lock` above the manifest's folder. Only the manifest the build
+/// starts from is compared with it: a dependency added to another workspace member since the
+/// lock file was written is not seen until cargo writes the lock again.
+pub fn build_may_use(dir: &Path, manifest: Option<&Path>, packages: &[&str]) -> bool {
     let manifest = match manifest {
         Some(path) => dir.join(path),
         None => match super::files::nearest(dir, "Cargo.toml") {
@@ -58,7 +67,7 @@ pub fn build_may_run_bindgen(dir: &Path, manifest: Option<&Path>) -> bool {
     };
     let start = manifest.parent().unwrap_or(dir);
     let Some(lock_path) = super::files::nearest(start, "Cargo.lock") else {
-        return may_run_bindgen(Lock::Missing);
+        return may_use(Lock::Missing, packages);
     };
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let stale = match (modified(&lock_path), modified(&manifest)) {
@@ -66,10 +75,10 @@ pub fn build_may_run_bindgen(dir: &Path, manifest: Option<&Path>) -> bool {
         _ => true,
     };
     if stale {
-        return may_run_bindgen(Lock::Stale);
+        return may_use(Lock::Stale, packages);
     }
     match std::fs::read(&lock_path) {
-        Ok(bytes) => may_run_bindgen(Lock::Current(&String::from_utf8_lossy(&bytes))),
+        Ok(bytes) => may_use(Lock::Current(&String::from_utf8_lossy(&bytes)), packages),
         Err(_) => true,
     }
 }
@@ -104,7 +113,8 @@ mod tests {
             (Lock::Current("package = 3\n"), false),
         ];
         for (lock, expected) in cases {
-            assert_eq!(may_run_bindgen(*lock), *expected, "{lock:?}");
+            assert_eq!(may_use(*lock, &["bindgen"]), *expected, "{lock:?}");
+            assert_eq!(may_use(*lock, &["cc", "bindgen"]), *expected, "{lock:?}");
         }
     }
 
