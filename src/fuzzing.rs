@@ -19,7 +19,9 @@ use crate::call::after_link::link_inputs;
 use crate::call::after_link::macho_versions;
 use crate::call::after_link::pe_header;
 use crate::call::after_link::strip_debug;
+use crate::call::archive_members;
 use crate::call::cmake;
+use crate::call::compiler_rt;
 use crate::call::explain;
 use crate::call::explain::linker_options;
 use crate::call::infer;
@@ -150,11 +152,24 @@ pub fn link_line(data: &[u8]) {
     let first = rules::translate(&args, &target, &is_file);
     let second = rules::translate(&args, &target, &is_file);
     assert_eq!(format!("{first:?}"), format!("{second:?}"));
-    if let Ok(translation) = &first {
+    if let Ok(mut translation) = first {
         // Every argument that no rule changed comes out as it went in, in order.
         let removed: usize = translation.changes.iter().map(|c| c.removed.len()).sum();
         let added: usize = translation.changes.iter().map(|c| c.added.len()).sum();
         assert_eq!(translation.args.len() + removed, args.len() + added);
+        // Skipping compiler-rt swaps one argument for another, and only once.
+        let before = translation.args.len();
+        let probe = compiler_rt::Probe {
+            is_file: &is_file,
+            rlib_has_c: &|path| is_file(path),
+        };
+        compiler_rt::skip_where_unneeded(&mut translation, &target, &probe);
+        assert_eq!(translation.args.len(), before);
+        let swapped = translation
+            .changes
+            .iter()
+            .filter(|c| c.rule == compiler_rt::RULE);
+        assert!(swapped.count() <= 1);
         let _ = infer::output_path(&translation.args);
         let words = translation.args.iter().filter_map(|a| a.to_str());
         let _ = linker_options::unknown(words, linker_options::Format::of(&target));
@@ -245,6 +260,8 @@ pub fn target_spec(data: &[u8]) {
 pub fn elf_file(data: &[u8]) {
     // The C objects and archives a failed link or `doctor` looks at for a compiler's mark.
     let _ = compiler_marks::gcc_mark_in(data);
+    // An rlib read for C among its members, header by header.
+    let _ = archive_members::first_native(&mut std::io::Cursor::new(data));
     // What `-Wl,--strip-debug` leaves has nothing left to strip.
     if let Ok(Some(stripped)) = strip_debug::without_debug(data) {
         assert_eq!(strip_debug::without_debug(&stripped), Ok(None));

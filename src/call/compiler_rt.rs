@@ -4,7 +4,8 @@
 //! `compiler_builtins`, which defines every helper Rust code calls, as it does when gcc links
 //! with `-nodefaultlibs`. C code may call helpers only compiler-rt has (`__cpu_model` for
 //! `__builtin_cpu_supports`, `__aarch64_cpu_features`, `__clear_cache`), and in a shared object
-//! a missing one is found only at load time; so any input that is not Rust's keeps it.
+//! a missing one is found only at load time; so any input that is not Rust's keeps it, C
+//! bundled into a `-sys` crate's rlib included (`archive_members`).
 //!
 //! `zig cc` has no switch for compiler-rt alone; `-nostdlib` drops it and, unlike clang, keeps
 //! the start files and the libraries the line names, so the output is the same. musl keeps
@@ -14,6 +15,7 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use crate::call::after_link::link_inputs::{self, Kind};
+use crate::call::archive_members;
 use crate::call::rules::{Change, Translation};
 use crate::platform::osbytes;
 use crate::target::triple::Target;
@@ -24,14 +26,28 @@ const REASON: &str = "zig builds compiler-rt for every link (4 s and 47 MiB per 
                       cache); a glibc link of Rust's objects alone has compiler_builtins instead, \
                       and zig's -nostdlib skips compiler-rt but keeps the start files and libraries";
 
+/// How the decision looks at files: whether a path is a file, and whether an rlib holds C.
+pub struct Probe<'a> {
+    pub is_file: &'a dyn Fn(&Path) -> bool,
+    pub rlib_has_c: &'a dyn Fn(&Path) -> bool,
+}
+
+/// The probe of a real link: the filesystem, and the members of every rlib outside Rust's
+/// sysroot (std's rlibs are Rust's; the toolchain's compiler_builtins bundles compiler-rt's own
+/// C). An rlib that cannot be read counts as holding C.
+pub fn rlib_has_c(path: &Path) -> bool {
+    if link_inputs::in_rust_sysroot(path) {
+        return false;
+    }
+    let found = std::fs::File::open(path)
+        .and_then(|file| archive_members::first_native(&mut std::io::BufReader::new(file)));
+    !matches!(found, Ok(None))
+}
+
 /// Skips compiler-rt on `translation`, a rustc link line for `target`, when nothing on it can
 /// need it (`rust_only`): the line's `-nodefaultlibs` becomes `-nostdlib`.
-pub fn skip_where_unneeded(
-    translation: &mut Translation,
-    target: &Target,
-    is_file: &dyn Fn(&Path) -> bool,
-) {
-    if rust_only(&translation.args, is_file) {
+pub fn skip_where_unneeded(translation: &mut Translation, target: &Target, probe: &Probe) {
+    if target.glibc().is_some() && rust_only(&translation.args, probe) {
         skip(translation, target);
     }
 }
@@ -54,10 +70,10 @@ pub fn skip(translation: &mut Translation, target: &Target) {
     });
 }
 
-/// Whether every input of `args` is Rust's (rlibs, rustc's objects) or a shared library, whose
-/// helpers are its own. A static archive a `-l` finds, any other archive or object, and a line
-/// with no object of rustc's (not rustc's line) are not.
-pub fn rust_only(args: &[OsString], is_file: &dyn Fn(&Path) -> bool) -> bool {
+/// Whether every input of `args` is Rust's (rlibs without C, rustc's objects) or a shared
+/// library, whose helpers are its own. A static archive a `-l` finds, any other archive or
+/// object, and a line with no object of rustc's (not rustc's line) are not.
+pub fn rust_only(args: &[OsString], probe: &Probe) -> bool {
     let mut rustc_objects = false;
     for input in link_inputs::inputs(args) {
         // A path is what it names; a `-l` is the first file found, or one of zig's (-lc).
@@ -65,14 +81,18 @@ pub fn rust_only(args: &[OsString], is_file: &dyn Fn(&Path) -> bool) -> bool {
         let Some((file, kind)) = input
             .candidates
             .iter()
-            .find(|(path, _)| !searched || is_file(path))
+            .find(|(path, _)| !searched || (probe.is_file)(path))
         else {
             continue;
         };
         let name = osbytes::file_name(osbytes::as_bytes(file.as_os_str()));
         match kind {
             Kind::Shared => {}
-            Kind::Archive if name.ends_with(b".rlib") => {}
+            Kind::Archive if name.ends_with(b".rlib") => {
+                if (probe.rlib_has_c)(file) {
+                    return false;
+                }
+            }
             Kind::Object if is_rustc_object(name) => rustc_objects = true,
             Kind::Archive | Kind::Object => return false,
         }
@@ -131,6 +151,9 @@ mod tests {
             (&["-l:libfoo.a", "-L/t"], &["/t/libfoo.a"], false),
             // a `-l` no folder has is zig's own
             (&["-lpthread", "-ldl"], &[], true),
+            // an rlib that holds C: a -sys crate's bundled library
+            (&["/t/deps/libzstd_sys-3.rlib"], &[], false),
+            (&["/t/deps/libzstd_safe-4.rlib"], &[], true),
         ];
         for (extra, files, skips) in cases {
             let mut args = line(RUST_LINE);
@@ -141,7 +164,11 @@ mod tests {
                 args,
                 changes: Vec::new(),
             };
-            skip_where_unneeded(&mut t, &target, &exists);
+            let probe = Probe {
+                is_file: &exists,
+                rlib_has_c: &|p: &Path| p.ends_with("libzstd_sys-3.rlib"),
+            };
+            skip_where_unneeded(&mut t, &target, &probe);
             assert_eq!(t.applied(RULE), *skips, "{extra:?}");
             assert_eq!(t.args.iter().any(|a| a == "-nostdlib"), *skips, "{extra:?}");
             assert_eq!(
@@ -171,7 +198,11 @@ mod tests {
                 args: line(args),
                 changes: Vec::new(),
             };
-            skip_where_unneeded(&mut t, &target, &|_| false);
+            let probe = Probe {
+                is_file: &|_| false,
+                rlib_has_c: &|_| false,
+            };
+            skip_where_unneeded(&mut t, &target, &probe);
             assert!(!t.applied(RULE), "{triple} {args:?}");
             assert_eq!(t.args, line(args), "{triple}");
         }

@@ -35,7 +35,11 @@ pub fn prepare(settings: &Settings, args: &[OsString]) -> Result<ZigCall> {
     rustc_cpu::check(&target, |name| std::env::var(name).ok())?;
     let is_file = |p: &std::path::Path| p.is_file();
     let mut translation = rules::translate(&expanded.args, &target, &is_file)?;
-    compiler_rt::skip_where_unneeded(&mut translation, &target, &is_file);
+    let probe = compiler_rt::Probe {
+        is_file: &is_file,
+        rlib_has_c: &compiler_rt::rlib_has_c,
+    };
+    compiler_rt::skip_where_unneeded(&mut translation, &target, &probe);
     if settings.reproducible {
         // Last, so that it wins over a build id the line asked for.
         translation

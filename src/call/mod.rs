@@ -7,6 +7,7 @@
 pub mod after_link;
 pub mod apple_sdk;
 pub mod apple_stubs;
+pub mod archive_members;
 pub mod cmake;
 pub mod compiler_identity;
 pub mod compiler_rt;

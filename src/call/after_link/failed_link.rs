@@ -13,7 +13,7 @@
 //! Only the failure path pays for this: the files are read after zig failed.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::call::after_link::compiler_marks;
 use crate::call::after_link::glibc_check::{self, Violation};
@@ -44,16 +44,9 @@ pub fn diagnose(args: &[OsString], floor: Option<Glibc>) -> Vec<String> {
     });
     let gcc = found
         .iter()
-        .filter(|f| f.kind != Kind::Shared && !in_rust_sysroot(&f.file))
+        .filter(|f| f.kind != Kind::Shared && !link_inputs::in_rust_sysroot(&f.file))
         .find_map(|f| compiler_marks::gcc_mark_of(&f.file).map(|mark| gcc_message(f, &mark)));
     host_library.into_iter().chain(gcc).collect()
-}
-
-/// Rust's own standard library, which rustc built: the largest archives on every line, and
-/// never GCC's.
-fn in_rust_sysroot(file: &Path) -> bool {
-    let mut parts = file.components().map(|c| c.as_os_str());
-    parts.any(|c| c == "rustlib") && parts.any(|c| c == "lib")
 }
 
 /// An input and the file it is.
@@ -107,25 +100,6 @@ mod tests {
             given: given.into(),
             file: file.into(),
             kind: Kind::Shared,
-        }
-    }
-
-    #[test]
-    fn rusts_standard_library_is_not_looked_into() {
-        let cases = [
-            (
-                "/r/lib/rustlib/x86_64-unknown-linux-gnu/lib/libstd-1a.rlib",
-                true,
-            ),
-            (
-                "/usr/lib/rustlib/aarch64-unknown-linux-gnu/lib/libcore-2b.rlib",
-                true,
-            ),
-            ("/p/target/debug/deps/libapp-3c.rlib", false),
-            ("/p/target/debug/build/x-4d/out/libx.a", false),
-        ];
-        for (file, sysroot) in cases {
-            assert_eq!(in_rust_sysroot(Path::new(file)), sysroot, "{file}");
         }
     }
 

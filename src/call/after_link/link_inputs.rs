@@ -2,7 +2,7 @@
 //! folders the way ld searches them. Pure: the candidates are paths, looked at by the caller.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::platform::osbytes;
 
@@ -85,6 +85,13 @@ pub fn inputs(args: &[OsString]) -> Vec<Input> {
     paths.into_iter().chain(searched).collect()
 }
 
+/// Rust's own standard library, which rustc built: the largest archives on every line, and
+/// never GCC's.
+pub fn in_rust_sysroot(file: &Path) -> bool {
+    let mut parts = file.components().map(|c| c.as_os_str());
+    parts.any(|c| c == "rustlib") && parts.any(|c| c == "lib")
+}
+
 /// The words of `-Wl,a,b` (or the argument itself when it is not one).
 fn linker_words(arg: &[u8]) -> Vec<&[u8]> {
     match arg.strip_prefix(b"-Wl,") {
@@ -113,6 +120,25 @@ fn path_of(bytes: &[u8]) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rusts_standard_library_is_not_looked_into() {
+        let cases = [
+            (
+                "/r/lib/rustlib/x86_64-unknown-linux-gnu/lib/libstd-1a.rlib",
+                true,
+            ),
+            (
+                "/usr/lib/rustlib/aarch64-unknown-linux-gnu/lib/libcore-2b.rlib",
+                true,
+            ),
+            ("/p/target/debug/deps/libapp-3c.rlib", false),
+            ("/p/target/debug/build/x-4d/out/libx.a", false),
+        ];
+        for (file, sysroot) in cases {
+            assert_eq!(in_rust_sysroot(Path::new(file)), sysroot, "{file}");
+        }
+    }
 
     fn line(args: &[&str]) -> Vec<OsString> {
         args.iter().map(OsString::from).collect()

@@ -70,16 +70,33 @@ pub fn rustc_link_line(
     if target.is_windows() {
         return windows_link_line(target, output, profile, cxx, object, out);
     }
-    let mut line: Vec<OsString> = vec![
+    let mut line: Vec<OsString> = Vec::new();
+    if target.zig_arch() == "x86_64" {
+        line.push("-m64".into()); // the target spec's pre-link argument
+    }
+    line.extend([
         object.into(),
         "-Wl,--as-needed".into(),
         "-Wl,-Bstatic".into(),
-        "-Wl,-Bdynamic".into(),
-    ];
-    if cxx {
-        line.push("-lstdc++".into());
+    ]);
+    if target.is_musl() {
+        // With crt-static, std names unwind and libc as static libraries; zig keys the
+        // compiler-rt it builds by how libc is asked for, so a line with `-lc` after
+        // `-Bdynamic` would warm one that no musl build uses.
+        line.extend(MUSL_LIBS.iter().map(OsString::from));
+        line.push("-Wl,-Bdynamic".into());
+    } else {
+        line.push("-Wl,-Bdynamic".into());
+        line.extend(RUST_LIBS.iter().map(OsString::from));
     }
-    line.extend(RUST_LIBS.iter().map(OsString::from));
+    if cxx {
+        // cc-rs's -lstdc++ comes from a build script, before std's libraries.
+        let at = line
+            .iter()
+            .position(|a| a == "-Wl,-Bdynamic")
+            .map_or(line.len(), |i| i + 1);
+        line.insert(at, "-lstdc++".into());
+    }
     line.extend(["-Wl,--eh-frame-hdr", "-Wl,-z,noexecstack", "-o"].map(OsString::from));
     line.push(out.into());
     line.push("-Wl,--gc-sections".into());
@@ -98,6 +115,10 @@ pub fn rustc_link_line(
     line.push("-nodefaultlibs".into());
     line
 }
+
+/// The libraries std names on musl (rustc 1.85, crt-static), between `-Wl,-Bstatic` and
+/// `-Wl,-Bdynamic`.
+const MUSL_LIBS: &[&str] = &["-lunwind", "-lc"];
 
 /// The libraries std names on Windows (rustc 1.85), after `-Wl,-Bdynamic`.
 const WINDOWS_SYSTEM_LIBS: &[&str] = &[
@@ -348,8 +369,25 @@ mod tests {
                     "{unwanted} in {line:?}"
                 );
             }
-            for lib in RUST_LIBS.iter().filter(|_| !target.is_apple()) {
-                assert!(line.iter().any(|a| a == lib), "{lib} in {line:?}");
+            if !target.is_apple() {
+                // std's libraries, static on musl as with crt-static: between -Bstatic and
+                // -Bdynamic.
+                let libs = if target.is_musl() {
+                    MUSL_LIBS
+                } else {
+                    RUST_LIBS
+                };
+                let at = |flag: &str| line.iter().position(|a| a == flag).unwrap();
+                let (statics, dynamics) = (at("-Wl,-Bstatic"), at("-Wl,-Bdynamic"));
+                for lib in libs {
+                    let i = at(lib);
+                    assert_eq!(
+                        target.is_musl(),
+                        statics < i && i < dynamics,
+                        "{lib} in {line:?}"
+                    );
+                }
+                assert_eq!(line[0], "-m64", "{line:?}");
             }
             assert!(!line.iter().any(|a| a == "-lstdc++" || a == "-lc++"));
         }
