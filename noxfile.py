@@ -210,7 +210,7 @@ def bench_warm(session: nox.Session) -> None:
 @nox.session(name="bench-cold")
 def bench_cold(session: nox.Session) -> None:
     """Cold builds from empty zig caches and target folders: ziglink against maturin --zig and
-    cargo-zigbuild, side by side (bench/cold.py; about 40 minutes for one round, on 2 cores).
+    cargo-zigbuild, side by side (bench/cold.py; about 20 minutes for one round, on 2 cores).
     Needs `.ci/setup` (Debian's Rust for aarch64).
 
     Pass options after --, e.g. `nox -s bench-cold -- --only musl,warm --rounds 2` or
