@@ -192,9 +192,10 @@ pub enum Command {
     /// hot. Targets resolve as for `ziglink cargo` (floors,
     /// ZIGLINK_GLIBC_<TRIPLE> and MACOSX_DEPLOYMENT_TARGET apply); with none given, those the
     /// project here builds for (cargo's build.target, [tool.maturin] target), else the host's.
-    /// Several targets are warmed at once, up to one per CPU. Run it from the folder you build
-    /// in: zig keys some entries by whether its own folders lie below the folder a link runs
-    /// from.
+    /// Several targets are warmed at once, up to one per CPU. compiler-rt is built for glibc
+    /// targets only when the project's Cargo.lock lists cc or cmake (links of Rust alone do not
+    /// use it there). Run it from the folder you build in: zig keys some entries by whether its
+    /// own folders lie below the folder a link runs from.
     #[command(after_help = "Examples:\n  \
                       ziglink warm\n  \
                       ziglink warm --target aarch64-unknown-linux-gnu.2.28 --target \\\n    \

@@ -53,6 +53,38 @@ fn warm_links_like_rustc_with_the_resolved_target() {
 }
 
 #[test]
+fn warm_builds_compiler_rt_on_glibc_only_for_projects_with_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    fs::create_dir(&project).unwrap();
+    fs::write(project.join("Cargo.toml"), "[package]\nname = \"p\"\n").unwrap();
+    // (lock file, what the last link ends with, whether stdout says it warms C)
+    let cases = [
+        ("version = 4\n", "-nostdlib", false),
+        (
+            "version = 4\n\n[[package]]\nname = \"cc\"\n",
+            "-nodefaultlibs",
+            true,
+        ),
+    ];
+    for (lock, last_flag, with_c) in cases {
+        fs::write(project.join("Cargo.lock"), lock).unwrap();
+        let out = ziglink(&["warm", "--target", "x86_64-unknown-linux-gnu"])
+            .faked(dir.path(), 0)
+            .current_dir(&project)
+            .env("ZIG_GLOBAL_CACHE_DIR", dir.path().join("zig-cache"))
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+        assert_eq!(text.contains("warming links with C too"), with_c, "{text}");
+        // The last link is the shared object's, with C when the project has C.
+        let last = recorded(dir.path());
+        assert_eq!(last.last().map(String::as_str), Some(last_flag), "{last:?}");
+    }
+}
+
+#[test]
 fn a_folder_of_ziglinks_that_others_can_write_is_refused_by_warm_and_reported_by_doctor() {
     let cache = tempfile::tempdir().unwrap();
     let own = cache.path().join("ziglink");

@@ -1,7 +1,7 @@
-//! `ziglink warm`: builds, once, the libc, start files, compiler-rt, libunwind (and, asked,
-//! libc++) that zig makes for a target on its first link, so that the links of a parallel
-//! build afterwards find them in zig's cache instead of each waiting for the first to build
-//! them.
+//! `ziglink warm`: builds, once, the libc, start files, libunwind, compiler-rt where links need
+//! it (and, asked, libc++) that zig makes for a target on its first link, so that the links of
+//! a parallel build afterwards find them in zig's cache instead of each waiting for the first
+//! to build them.
 //!
 //! It does so the only way that is sure to build exactly what a Rust link asks for: it links a
 //! tiny program with the same zig and a link line shaped like rustc's (the same libraries, the
@@ -78,6 +78,9 @@ pub fn run(request: &Request) -> Result<ExitCode> {
             .is_none_or(|dir| lockfile::build_may_use(dir, None, lockfile::C_BUILDERS)),
         cxx: request.cxx,
     };
+    if native.c {
+        println!("Cargo.lock lists cc or cmake, or cannot be read: warming links with C too");
+    }
     let warm = Warm {
         zig: &zig.path,
         native,
