@@ -80,9 +80,7 @@ pub fn rustc_link_line(
         "-Wl,-Bstatic".into(),
     ]);
     if target.is_musl() {
-        // With crt-static, std names unwind and libc as static libraries; zig keys the
-        // compiler-rt it builds by how libc is asked for, so a line with `-lc` after
-        // `-Bdynamic` would warm one that no musl build uses.
+        // With crt-static, std names unwind and libc as static libraries.
         line.extend(MUSL_LIBS.iter().map(OsString::from));
         line.push("-Wl,-Bdynamic".into());
     } else {
@@ -90,7 +88,7 @@ pub fn rustc_link_line(
         line.extend(RUST_LIBS.iter().map(OsString::from));
     }
     if cxx {
-        // cc-rs's -lstdc++ comes from a build script, before std's libraries.
+        // cc-rs asks for -lstdc++ as a dynamic library: after -Bdynamic.
         let at = line
             .iter()
             .position(|a| a == "-Wl,-Bdynamic")
