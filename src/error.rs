@@ -118,6 +118,16 @@ pub enum Error {
     SuffixNotAllowed(String),
 
     #[error(
+        "cannot run {target} programs on this machine: install {packages} (apt-get install \
+         {packages}), set {runner_var}, or pass --no-run"
+    )]
+    CannotRun {
+        target: &'static str,
+        packages: String,
+        runner_var: String,
+    },
+
+    #[error(
         "cannot tell which Rust target this link is for (no `rustlib/<target>/lib` path in the \
          arguments); set ZIGLINK_TARGET, e.g. ZIGLINK_TARGET=x86_64-unknown-linux-gnu"
     )]

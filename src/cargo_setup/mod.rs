@@ -7,6 +7,7 @@
 
 pub mod bindgen;
 pub mod path_env;
+pub mod runner;
 pub mod sccache_key;
 pub mod vars;
 
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 use crate::call::rustc_cpu;
 use crate::call::settings::Settings;
 use crate::error::Result;
+use crate::target::emulation::Plan;
 use crate::target::triple::Target;
 use crate::text::toml;
 use crate::zig::find::Zig;
@@ -67,6 +69,9 @@ pub struct Here<'a> {
     /// it ships, and bindgen's clang arguments name its header folders.
     pub zig: Option<&'a Zig>,
     pub bindgen: bool,
+    /// How each target's programs run here, one per target, when cargo will run what it
+    /// builds (`test`, `run`, `bench`); empty otherwise.
+    pub runs: &'a [Plan],
 }
 
 /// Everything cargo needs for the targets.
@@ -115,6 +120,11 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
         if let Some(zig) = here.zig {
             glibc_list::check_requested(target, &zig.path)?;
         }
+    }
+    for (target, plan) in targets.iter().zip(here.runs) {
+        here.settings
+            .log_line(|| format!("{}: {}", target.spec.rust, plan.describe()));
+        settings.extend(runner::setting(target, plan)?.map(env));
     }
     let buster = sccache_key::value_here(targets, here.reproducible);
     settings.push(env((sccache_key::BUSTER.to_string(), buster)));

@@ -9,11 +9,13 @@ use std::process::{Command, Stdio};
 use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
 use crate::call::settings::{self, Settings};
-use crate::cargo_setup::{self, Destination, Here, Setting};
+use crate::cargo_setup::{self, runner, Destination, Here, Setting};
 use crate::commands::universal2;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::project::lockfile;
+use crate::project::runners;
+use crate::target::emulation::Plan;
 use crate::target::triple;
 use crate::target::universal2::halves;
 use crate::text::shell;
@@ -99,6 +101,28 @@ pub fn split_args(args: &[OsString]) -> CargoArgs {
     out
 }
 
+/// Whether cargo runs what it builds: `test`, `run` or `bench` (and their short forms), without
+/// `--no-run`. cargo's options before the subcommand are skipped, with the values of those that
+/// take one.
+pub fn runs_what_it_builds(args: &[OsString]) -> bool {
+    const VALUED: &[&str] = &["--config", "-Z", "-C", "--color", "--explain"];
+    let mut iter = args.iter().map(|a| a.to_string_lossy());
+    let subcommand = loop {
+        match iter.next() {
+            Some(arg) if VALUED.contains(&arg.as_ref()) => {
+                iter.next();
+            }
+            Some(arg) if arg.starts_with('-') => {}
+            other => break other,
+        }
+    };
+    let runs = matches!(
+        subcommand.as_deref(),
+        Some("test" | "t" | "run" | "r" | "bench")
+    );
+    runs && !iter.take_while(|a| a != "--").any(|a| a == "--no-run")
+}
+
 /// Whether bindgen's clang arguments are worth their cost for this build (`project::lockfile`).
 fn may_run_bindgen(split: &CargoArgs, settings: &Settings) -> bool {
     let Ok(here) = std::env::current_dir() else {
@@ -119,11 +143,25 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
 
     let zig = launch::find_zig(&settings, None)?;
     let reproducible = split.reproducible || settings.reproducible;
+    let runs: Vec<Plan> = if runs_what_it_builds(&split.args) {
+        let dir = std::env::current_dir().unwrap_or_default();
+        let var = |name: &str| std::env::var_os(name);
+        targets
+            .iter()
+            .map(|target| {
+                let theirs = runners::user_runner(&dir, target.spec.rust, &split.args, &var);
+                runner::plan_here(target, theirs)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let here = Here {
         settings: &settings,
         reproducible,
         zig: Some(&zig),
         bindgen: may_run_bindgen(&split, &settings),
+        runs: &runs,
     };
     let setup = cargo_setup::build(&targets, &Destination::Process(here))?;
 
@@ -276,6 +314,28 @@ mod tests {
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
         (shown, out.targets)
+    }
+
+    #[test]
+    fn knows_which_subcommands_run_what_they_build() {
+        let cases: &[(&[&str], bool)] = &[
+            (&["test", "--target", "s390x-unknown-linux-gnu"], true),
+            (&["t"], true),
+            (&["run", "--release"], true),
+            (&["r", "--", "--no-run"], true), // the program's argument
+            (&["bench"], true),
+            (&["test", "--no-run"], false),
+            (&["build", "--target", "s390x-unknown-linux-gnu"], false),
+            (&["--locked", "-Z", "build-std", "test"], true),
+            (&["--config", "test", "build"], false),
+            (&["-v", "--config=a=1", "run"], true),
+            (&["rustc", "--", "test"], false),
+            (&[], false),
+        ];
+        for (args, want) in cases {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            assert_eq!(runs_what_it_builds(&args), *want, "{args:?}");
+        }
     }
 
     #[test]

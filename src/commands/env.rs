@@ -31,6 +31,7 @@ pub fn run(request: &EnvRequest) -> Result<ExitCode> {
         reproducible: settings.reproducible,
         zig: zig.as_ref(),
         bindgen: request.bindgen,
+        runs: &[],
     };
     let setup = cargo_setup::build(&targets, &Destination::Process(here))?;
     let dir = setup.path_dir.iter();

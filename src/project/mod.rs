@@ -1,9 +1,11 @@
 //! What the project being built says about itself, read from its files: whether its lock file
-//! pulls in bindgen (`lockfile`), and which targets it builds for (`build_targets`). `ziglink
-//! cargo` and `ziglink warm` ask; the parsing is pure, the reads are at the edge (`files`).
+//! pulls in bindgen or a C builder (`lockfile`), which targets it builds for (`build_targets`),
+//! and whether it names a runner for a target (`runners`). `ziglink cargo` and `ziglink warm`
+//! ask; the parsing is pure, the reads are at the edge (`files`).
 //!
 //! May depend on nothing but `error`: `call` and `commands` use it.
 
 pub mod build_targets;
 pub mod files;
 pub mod lockfile;
+pub mod runners;

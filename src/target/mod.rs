@@ -4,6 +4,7 @@
 //! May depend on `text` and `error` only.
 
 pub mod cpu;
+pub mod emulation;
 pub mod floor;
 pub mod glibc;
 pub mod host;

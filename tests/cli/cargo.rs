@@ -74,3 +74,46 @@ fn cargo_subcommand_refuses_unknown_targets_naming_the_supported_ones() {
         "unsupported target `aarch64-unknown-linux-gnux`; supported targets: x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu",
     );
 }
+
+#[test]
+fn cargo_test_for_a_target_this_machine_cannot_run_says_what_to_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_path = dir.path().join("bin");
+    std::fs::create_dir(&empty_path).unwrap();
+    let runner = "CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_RUNNER";
+    let cargo = |args: &[&str], user_runner: Option<&str>| {
+        let _ = std::fs::remove_file(dir.path().join("argv"));
+        let mut command = ziglink(&[&["cargo"], args].concat());
+        command.faked(dir.path(), 0).env("PATH", &empty_path);
+        match user_runner {
+            Some(value) => command.env(runner, value),
+            None => command.env_remove(runner),
+        };
+        command.output().unwrap()
+    };
+    let target = ["--target", "s390x-unknown-linux-gnu"];
+    let out = cargo(&[&["test"], &target[..]].concat(), None);
+    assert_one_line_error(
+        &out,
+        "cannot run s390x-unknown-linux-gnu programs on this machine: install qemu-user",
+    );
+    assert!(!dir.path().join("argv").exists(), "cargo ran");
+    // Building only, not running, or the user's own runner: cargo runs, without ziglink's.
+    for (args, theirs) in [
+        (&["test", "--no-run"][..], None),
+        (&["build"][..], None),
+        (&["run"][..], Some("my-runner")),
+    ] {
+        let out = cargo(&[args, &target[..]].concat(), theirs);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let set: Vec<String> = recorded(dir.path())
+            .into_iter()
+            .filter(|line| line.starts_with(runner))
+            .collect();
+        let expected: Vec<String> = theirs
+            .map(|v| format!("{runner}={v}"))
+            .into_iter()
+            .collect();
+        assert_eq!(set, expected, "{args:?}");
+    }
+}

@@ -58,8 +58,10 @@ def hello(tmp_path_factory) -> Path:
     return copy_tree(FIXTURES / "hello-bin", tmp_path_factory.mktemp("cross") / "hello-bin")
 
 
-def ziglink_cargo(crate: Path, env: dict[str, str], spec: str, *extra: str, build_std=False):
-    args = ["ziglink", "cargo", "build", "--locked", "--target", spec, *extra]
+def ziglink_cargo(
+    crate: Path, env: dict[str, str], spec: str, *extra: str, build_std=False, command="build"
+):
+    args = ["ziglink", "cargo", command, "--locked", "--target", spec, *extra]
     if build_std:
         env = {**env, "RUSTC_BOOTSTRAP": "1"}
         args.append("-Zbuild-std")
@@ -131,6 +133,32 @@ def test_pyo3_abi3_wheel_for_aarch64_imports_under_qemu(wheelhouse, sandbox, tmp
     env = {**sandbox.env, "PYTHONPATH": str(unpacked)}
     result = run(["qemu-aarch64", "-L", PY_ARM64_ROOT, python, "-c", probe], env=env)
     assert result.stdout.split() == ["aarch64", "42", "True"]
+
+
+# (target spec, std::env::consts::ARCH, how it runs here: the kernel's binfmt_misc entry through
+# Debian's multiarch loader, or ziglink's `qemu -L` for a loader only in a cross folder)
+RUN_TARGETS = [
+    ("s390x-unknown-linux-gnu.2.17", "s390x", ["runs under `qemu-s390x -L /usr/s390x-linux-gnu`"]),
+    # where binfmt_misc has no qemu-arm entry, ziglink's runner does it
+    ("armv7-unknown-linux-gnueabihf.2.17", "arm", ["binfmt_misc (qemu-arm)", "under `qemu-arm`"]),
+]
+
+
+@pytest.mark.parametrize(("spec", "arch", "how"), RUN_TARGETS, ids=["s390x", "armv7"])
+def test_cargo_test_and_run_execute_the_targets_programs(hello, cargo_env, spec, arch, how):
+    """`ziglink cargo test` and `run` for another architecture run what they built: the test
+    passes only on its own architecture, and `run` prints the program's output."""
+    env = {**cargo_env, "HELLO_BIN_EXPECT_ARCH": arch, "ZIGLINK_LOG": "1"}
+    tested = ziglink_cargo(hello, env, spec, command="test")
+    assert "test tests::runs_on_the_expected_architecture ... ok" in tested.stdout, tested.stdout
+    assert any(h in tested.stderr for h in how), tested.stderr
+    ran = ziglink_cargo(hello, cargo_env, spec, command="run")
+    assert ran.stdout.strip() == HELLO_OUTPUT, ran.stdout
+    # A wrong architecture fails the test: the check is real.
+    wrong = {**cargo_env, **DEBIAN_RUST, "HELLO_BIN_EXPECT_ARCH": "x86_64"}
+    args = ["ziglink", "cargo", "test", "--locked", "--target", spec]
+    failed = run(args, env=wrong, cwd=hello, check=False)
+    assert failed.returncode != 0 and "runs_on_the_expected_architecture" in failed.stdout
 
 
 # -Zbuild-std per target: on demand, `nox -s platforms`; `nox -s dist-check` runs ziglink's own

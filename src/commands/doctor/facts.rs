@@ -9,6 +9,9 @@ use crate::call::launch;
 use crate::call::settings::Settings;
 use crate::call::tools::Tool;
 use crate::cargo_setup::path_env;
+use crate::cargo_setup::runner;
+use crate::target::emulation::{self, Plan};
+use crate::target::triple::{supported_names, Target};
 use crate::zig::cache::location;
 use crate::zig::cache::ZIGLINK_DIR;
 use crate::zig::private_dir::{self, Problem};
@@ -26,6 +29,8 @@ pub struct Facts {
     pub zig: Result<ZigFacts, String>,
     pub cache: CacheFacts,
     pub rustc: Result<RustcFacts, String>,
+    /// How each Linux target's programs run here (`cargo test`, `cargo run`).
+    pub runs: Vec<(&'static str, Plan)>,
 }
 
 pub struct ZigFacts {
@@ -93,8 +98,22 @@ impl Facts {
             zig,
             cache: zig_cache(),
             rustc: rustc(),
+            runs: runs(),
         }
     }
+}
+
+fn runs() -> Vec<(&'static str, Plan)> {
+    supported_names()
+        .into_iter()
+        .filter_map(|name| Target::resolve(name, None).ok())
+        .filter(|target| emulation::arch_of(target).is_some())
+        .map(|target| {
+            let theirs = std::env::var_os(runner::runner_var(target.spec.rust))
+                .is_some_and(|v| !v.is_empty());
+            (target.spec.rust, runner::plan_here(&target, theirs))
+        })
+        .collect()
 }
 
 fn zig(settings: &Settings) -> Result<ZigFacts, String> {

@@ -183,6 +183,8 @@ struct Row {
     rust: &'static str,
     zig: String,
     status: String,
+    /// How its programs run here, for Linux targets.
+    runs: Option<String>,
 }
 
 fn rows(facts: &Facts) -> Vec<Row> {
@@ -209,10 +211,16 @@ fn rows(facts: &Facts) -> Vec<Row> {
                           -Zbuild-std)"
                     .to_string(),
             };
+            let runs = facts
+                .runs
+                .iter()
+                .find(|(rust, _)| *rust == spec.rust)
+                .map(|(_, plan)| plan.describe());
             Row {
                 rust: spec.rust,
                 zig,
                 status,
+                runs,
             }
         })
         .collect()
@@ -267,8 +275,12 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
     let w_zig = rows.iter().map(|r| r.zig.len()).max().unwrap_or(0);
     line("targets:".to_string());
     for row in &rows {
+        let runs = row
+            .runs
+            .as_deref()
+            .map_or(String::new(), |r| format!("; {r}"));
         line(format!(
-            "  {:w_rust$}  {:w_zig$}  {}",
+            "  {:w_rust$}  {:w_zig$}  {}{runs}",
             row.rust, row.zig, row.status
         ));
     }
@@ -313,6 +325,7 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
                 "zig": row.zig,
                 "ready": row.status == "ready",
                 "status": row.status,
+                "runs": row.runs,
             })
         })
         .collect();
@@ -351,6 +364,7 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
 mod tests {
     use super::super::facts::{CacheFacts, RustcFacts, ZigFacts};
     use super::*;
+    use crate::target::emulation::Plan;
     use crate::zig::private_dir::Problem;
     use std::path::PathBuf;
 
@@ -382,6 +396,7 @@ mod tests {
                 rustup: true,
                 installed: vec!["x86_64-unknown-linux-gnu".into()],
             }),
+            runs: Vec::new(),
         }
     }
 
@@ -540,6 +555,31 @@ mod tests {
         }
         let healthy = healthy();
         assert!(text(&healthy, &findings(&healthy)).ends_with("no problems found\n"));
+    }
+
+    #[test]
+    fn linux_targets_say_how_their_programs_run_here() {
+        let mut facts = healthy();
+        facts.runs = vec![
+            ("x86_64-unknown-linux-gnu", Plan::AsIs),
+            (
+                "s390x-unknown-linux-gnu",
+                Plan::Missing {
+                    packages: vec!["libc6-s390x-cross".into()],
+                },
+            ),
+        ];
+        let out = text(&facts, &findings(&facts));
+        for expected in [
+            "x86_64-linux-gnu.2.17       ready; runs natively\n",
+            "no Rust standard library: `rustup target add s390x-unknown-linux-gnu`; cannot run \
+             here: install libc6-s390x-cross\n",
+        ] {
+            assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+        }
+        let json = json(&facts, &findings(&facts));
+        assert!(json.contains("\"runs\": \"runs natively\""), "{json}");
+        assert!(json.contains("\"runs\": null"), "{json}");
     }
 
     #[test]
