@@ -137,26 +137,37 @@ def test_pyo3_abi3_wheel_for_aarch64_imports_under_qemu(wheelhouse, sandbox, tmp
 
 # (target spec, std::env::consts::ARCH, how it runs here: the kernel's binfmt_misc entry through
 # Debian's multiarch loader, or ziglink's `qemu -L` for a loader only in a cross folder)
+AARCH64_QEMU = ["binfmt_misc (qemu-aarch64)", "under `qemu-aarch64`"]
 RUN_TARGETS = [
     ("s390x-unknown-linux-gnu.2.17", "s390x", ["runs under `qemu-s390x -L /usr/s390x-linux-gnu`"]),
     # where binfmt_misc has no qemu-arm entry, ziglink's runner does it
     ("armv7-unknown-linux-gnueabihf.2.17", "arm", ["binfmt_misc (qemu-arm)", "under `qemu-arm`"]),
+    # std from source: on demand, `nox -s platforms`
+    pytest.param(
+        "aarch64-unknown-linux-musl", "aarch64", AARCH64_QEMU, marks=pytest.mark.platforms
+    ),
 ]
 
 
-@pytest.mark.parametrize(("spec", "arch", "how"), RUN_TARGETS, ids=["s390x", "armv7"])
+@pytest.mark.parametrize(
+    ("spec", "arch", "how"), RUN_TARGETS, ids=["s390x", "armv7", "aarch64-musl"]
+)
 def test_cargo_test_and_run_execute_the_targets_programs(hello, cargo_env, spec, arch, how):
     """`ziglink cargo test` and `run` for another architecture run what they built: the test
     passes only on its own architecture, and `run` prints the program's output."""
+    build_std = "musl" in spec
     env = {**cargo_env, "HELLO_BIN_EXPECT_ARCH": arch, "ZIGLINK_LOG": "1"}
-    tested = ziglink_cargo(hello, env, spec, command="test")
+    tested = ziglink_cargo(hello, env, spec, command="test", build_std=build_std)
     assert "test tests::runs_on_the_expected_architecture ... ok" in tested.stdout, tested.stdout
     assert any(h in tested.stderr for h in how), tested.stderr
-    ran = ziglink_cargo(hello, cargo_env, spec, command="run")
+    ran = ziglink_cargo(hello, cargo_env, spec, command="run", build_std=build_std)
     assert ran.stdout.strip() == HELLO_OUTPUT, ran.stdout
     # A wrong architecture fails the test: the check is real.
     wrong = {**cargo_env, **DEBIAN_RUST, "HELLO_BIN_EXPECT_ARCH": "x86_64"}
+    if build_std:
+        wrong["RUSTC_BOOTSTRAP"] = "1"
     args = ["ziglink", "cargo", "test", "--locked", "--target", spec]
+    args += ["-Zbuild-std"] if build_std else []
     failed = run(args, env=wrong, cwd=hello, check=False)
     assert failed.returncode != 0 and "runs_on_the_expected_architecture" in failed.stdout
 
