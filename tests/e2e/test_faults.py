@@ -203,9 +203,14 @@ def test_sigterm_to_ziglink_reaches_zig_and_what_zig_started(faulty, sandbox):
 
 def test_ctrl_c_during_a_cold_link_leaves_nothing_and_zigs_cache_still_works(faulty, sandbox):
     crate, env, extra = faulty
-    # A zig cache of its own, empty: zig then builds its C runtimes for about 25 s before it
-    # links, and the interrupt lands in the middle of that.
-    env = {**env, "ZIG_GLOBAL_CACHE_DIR": str(sandbox.root / "cold-zig-cache")}
+    # A zig cache of its own, empty, and libc++ on the line: zig then builds libc++ for most of
+    # a minute before it links, and the interrupt lands in the middle of that. (A link of Rust
+    # alone builds glibc's few runtimes in about a second, too quickly to interrupt.)
+    env = {
+        **env,
+        "ZIG_GLOBAL_CACHE_DIR": str(sandbox.root / "cold-zig-cache"),
+        RUSTFLAGS_VAR: f"{env[RUSTFLAGS_VAR]} -C link-arg=-lc++",
+    }
     # A run started in the background by a shell inherits SIGINT ignored, and so would cargo,
     # ziglink and zig: with a handler here, exec gives the build the default, as a user's has.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
