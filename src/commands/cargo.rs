@@ -101,9 +101,9 @@ pub fn split_args(args: &[OsString]) -> CargoArgs {
     out
 }
 
-/// Whether cargo runs what it builds: `test`, `run` or `bench` (and their short forms), without
-/// `--no-run`. cargo's options before the subcommand are skipped, with the values of those that
-/// take one.
+/// Whether cargo runs what it builds: `test`, `run`, `bench` (and their short forms) or
+/// cargo-nextest's `nextest`, which reads the same runner variable, without `--no-run`. cargo's
+/// options before the subcommand are skipped, with the values of those that take one.
 pub fn runs_what_it_builds(args: &[OsString]) -> bool {
     const VALUED: &[&str] = &["--config", "-Z", "-C", "--color", "--explain"];
     let mut iter = args.iter().map(|a| a.to_string_lossy());
@@ -118,7 +118,7 @@ pub fn runs_what_it_builds(args: &[OsString]) -> bool {
     };
     let runs = matches!(
         subcommand.as_deref(),
-        Some("test" | "t" | "run" | "r" | "bench")
+        Some("test" | "t" | "run" | "r" | "bench" | "nextest")
     );
     runs && !iter.take_while(|a| a != "--").any(|a| a == "--no-run")
 }
@@ -324,6 +324,7 @@ mod tests {
             (&["run", "--release"], true),
             (&["r", "--", "--no-run"], true), // the program's argument
             (&["bench"], true),
+            (&["nextest", "run"], true),
             (&["test", "--no-run"], false),
             (&["build", "--target", "s390x-unknown-linux-gnu"], false),
             (&["--locked", "-Z", "build-std", "test"], true),
