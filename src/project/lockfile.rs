@@ -11,9 +11,10 @@ use std::time::Duration;
 /// an edit that adds a dependency comes well after cargo last wrote the lock.
 const WRITTEN_TOGETHER: Duration = Duration::from_secs(2);
 
-/// Whether the lock file's text lists a package called `name`. A lock file that does not parse
-/// is taken to list it: the answer only saves work, and must not lose what a build needs.
-pub fn lists_package(lock: &str, name: &str) -> bool {
+/// Whether the lock file's text lists a package called one of `names`, read once for all of
+/// them. A lock file that does not parse is taken to list them: the answer only saves work, and
+/// must not lose what a build needs.
+pub fn lists_any_package(lock: &str, names: &[&str]) -> bool {
     let Ok(doc) = lock.parse::<toml_edit::DocumentMut>() else {
         return true;
     };
@@ -22,7 +23,8 @@ pub fn lists_package(lock: &str, name: &str) -> bool {
     };
     let listed = packages
         .iter()
-        .any(|package| package.get("name").and_then(|n| n.as_str()) == Some(name));
+        .filter_map(|package| package.get("name").and_then(|n| n.as_str()))
+        .any(|name| names.contains(&name));
     listed
 }
 
@@ -43,7 +45,7 @@ pub const C_BUILDERS: &[&str] = &["cc", "cmake"];
 pub fn may_use(lock: Lock, packages: &[&str]) -> bool {
     match lock {
         Lock::Missing | Lock::Stale => true,
-        Lock::Current(text) => packages.iter().any(|name| lists_package(text, name)),
+        Lock::Current(text) => lists_any_package(text, packages),
     }
 }
 
