@@ -149,7 +149,8 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
         targets
             .iter()
             .map(|target| {
-                let theirs = runners::user_runner(&dir, target.spec.rust, &split.args, &var);
+                let triple = (target.spec.rust, &*runner::runner_var(target.spec.rust));
+                let theirs = runners::user_runner(&dir, triple, &split.args, &var);
                 runner::plan_here(target, theirs)
             })
             .collect()

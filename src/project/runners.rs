@@ -22,19 +22,15 @@ pub fn config_names_runner(config: &str, triple: &str) -> bool {
     named
 }
 
-/// Whether the user set a runner for `triple`, for a build started in `dir` with cargo's
-/// arguments `cargo_args`; `var` reads the environment.
+/// Whether the user set a runner for `triple` (whose variable is `runner_var`), for a build
+/// started in `dir` with cargo's arguments `cargo_args`; `var` reads the environment.
 pub fn user_runner(
     dir: &Path,
-    triple: &str,
+    (triple, runner_var): (&str, &str),
     cargo_args: &[OsString],
     var: &dyn Fn(&str) -> Option<OsString>,
 ) -> bool {
-    let variable = format!(
-        "CARGO_TARGET_{}_RUNNER",
-        triple.replace(['-', '.'], "_").to_uppercase()
-    );
-    if var(&variable).is_some_and(|v| !v.is_empty()) {
+    if var(runner_var).is_some_and(|v| !v.is_empty()) {
         return true;
     }
     // `--config 'target.x.runner=...'` or `--config=...`; a `--config` file is read as a file.
@@ -94,7 +90,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
         let none = |_: &str| None;
-        let triple = "s390x-unknown-linux-gnu";
+        let triple = (
+            "s390x-unknown-linux-gnu",
+            "CARGO_TARGET_S390X_UNKNOWN_LINUX_GNU_RUNNER",
+        );
         let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
         let with_home = |name: &str| (name == "CARGO_HOME").then(|| home.clone().into_os_string());
         assert!(!user_runner(

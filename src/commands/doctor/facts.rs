@@ -10,6 +10,7 @@ use crate::call::settings::Settings;
 use crate::call::tools::Tool;
 use crate::cargo_setup::path_env;
 use crate::cargo_setup::runner;
+use crate::project::runners;
 use crate::target::emulation::{self, Plan};
 use crate::target::triple::{supported_names, Target};
 use crate::zig::cache::location;
@@ -103,14 +104,18 @@ impl Facts {
     }
 }
 
+/// As `ziglink cargo test` would plan it from here: the user's runner counts as there, from
+/// the environment or the cargo config files that apply.
 fn runs() -> Vec<(&'static str, Plan)> {
+    let dir = std::env::current_dir().unwrap_or_default();
+    let var = |name: &str| std::env::var_os(name);
     supported_names()
         .into_iter()
         .filter_map(|name| Target::resolve(name, None).ok())
         .filter(|target| emulation::arch_of(target).is_some())
         .map(|target| {
-            let theirs = std::env::var_os(runner::runner_var(target.spec.rust))
-                .is_some_and(|v| !v.is_empty());
+            let triple = (target.spec.rust, &*runner::runner_var(target.spec.rust));
+            let theirs = runners::user_runner(&dir, triple, &[], &var);
             (target.spec.rust, runner::plan_here(&target, theirs))
         })
         .collect()
