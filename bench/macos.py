@@ -18,7 +18,16 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from tests.harness import EXAMPLE, FIXTURES, clean_environ, copy_tree, run, venv_with, with_path
+from tests.harness import (
+    EXAMPLE,
+    FIXTURES,
+    clean_environ,
+    copy_tree,
+    linker_config,
+    run,
+    venv_with,
+    with_path,
+)
 from tests.harness.macho import ARM64, image, with_rust_objcopy
 
 DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo", "RUSTC_BOOTSTRAP": "1"}
@@ -80,11 +89,7 @@ def main() -> int:
         ]:
             src = copy_tree(EXAMPLE, work / f"pyo3-{tool.replace(' ', '-')}")
             if config:
-                cargo_config = src / ".cargo" / "config.toml"
-                cargo_config.write_text(
-                    cargo_config.read_text()
-                    + '\n[target.aarch64-apple-darwin]\nlinker = "ziglink"\n'
-                )
+                linker_config(src, "aarch64-apple-darwin")
             out = work / f"out-{tool.replace(' ', '-')}"
             target_dir = work / f"target-{'ziglink' if config else 'cargo-zigbuild'}"
             maturin = ["maturin", "build", "--release", "--target", ARCHES[0], "-Zbuild-std"]

@@ -24,6 +24,7 @@ from tests.harness import (
     FIXTURES,
     clean_environ,
     copy_tree,
+    linker_config,
     rtstartup,
     run,
     venv_with,
@@ -111,10 +112,7 @@ def main() -> int:
         for tool, extra, config in [("ziglink", [], True), ("maturin --zig", ["--zig"], False)]:
             src = copy_tree(EXAMPLE, work / f"pyo3-{tool.replace(' ', '-')}")
             if config:
-                cargo_config = src / ".cargo" / "config.toml"
-                cargo_config.write_text(
-                    cargo_config.read_text() + f'\n[target.{TRIPLE}]\nlinker = "ziglink"\n'
-                )
+                linker_config(src, TRIPLE)
             out = work / f"out-{tool.replace(' ', '-')}"
             target_dir = work / f"target-{'ziglink' if config else 'cargo-zigbuild'}"
             maturin = ["maturin", "build", "--release", "--target", TRIPLE, "-Zbuild-std"]

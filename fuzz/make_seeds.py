@@ -9,13 +9,15 @@
 - compile_line: the compile lines cc-rs and CMake pass for hello-c, with the rustflags cargo
   gave the build script;
 - elf_file: small C programs and a shared library linked by zig for each Linux target ziglink
-  supports, and a glibc-2.34 one that the check refuses;
+  supports, a glibc-2.34 one that the check refuses, and shared objects the host's cc links
+  against the host's libssl and libz, which the manylinux policy check judges;
 - macho_file: C programs, dylibs, objects and archives for both macOS arches at several
   deployment targets, and a fat file of two of them;
 - pe_file: the headers of programs and DLLs linked by zig for each Windows target, whole and cut
   short where each field the PE reader uses begins, and with the header pointer bent;
 - zig_manifest: manifests from the zig cache those links filled;
-- target_spec: the spellings of targets, floors, ages and `ziglink cargo` lines the docs use.
+- target_spec: the spellings of targets, floors, ages, `ziglink cargo` lines and maturin build
+  arguments the docs use, and a pyproject.toml's tables for the maturin backend.
 
 Every file is named after its content digest, as libFuzzer names what it adds.
 """
@@ -176,6 +178,19 @@ def linked_files(env: dict[str, str], work: Path) -> None:
     cc = {**env, "TARGET": TARGETS[0], "ZIGLINK_GLIBC": "2.34"}
     sh(["ziglink-cc", "-Os", "-s", new, "-o", above], cc)
     save("elf_file", above.read_bytes())
+    # What the manylinux policy check judges: the host's libraries, loaded by files the host's
+    # cc links (libssl, which no policy allows; libz's ZLIB_1.2.9, above manylinux2014).
+    users = {
+        "ssl": "int OPENSSL_init_ssl(unsigned long, const void *);\n"
+        "int f(void) { return OPENSSL_init_ssl(0, 0); }\n",
+        "z": "unsigned long crc32_z(unsigned long, const unsigned char *, unsigned long);\n"
+        "unsigned long f(const unsigned char *b) { return crc32_z(0, b, 1); }\n",
+    }
+    for name, text in users.items():
+        user, so = work / f"uses-{name}.c", work / f"uses-{name}.so"
+        user.write_text(text)
+        sh(["cc", "-Os", "-s", "-shared", "-fPIC", user, f"-l{name}", "-o", so], env)
+        save("elf_file", so.read_bytes())
 
 
 def macho_files(env: dict[str, str], work: Path) -> None:
@@ -249,6 +264,17 @@ def target_specs() -> None:
             ["cargo", "+stable", "--reproducible", "build", "--target"]
             + ["aarch64-unknown-linux-gnu.2.17", "--target=x86_64-unknown-linux-musl"]
             + ["--manifest-path", "a/Cargo.toml"]
+        ),
+        # maturin's build arguments, as the maturin backend reads them, and manylinux tags
+        "\x00".join(
+            ["--release", "--compatibility=manylinux_2_28", "--target", "aarch64-unknown-linux-gnu"]
+            + ["--manylinux", "manylinux2014", "musllinux_1_2", "--", "--zig"]
+        ),
+        "manylinux2014\x00manylinux_2_17\x00manylinux_2_x\x00musllinux_1_2",
+        # a pyproject.toml's tables for the backend
+        (
+            '[tool.maturin]\ncompatibility = ["manylinux_2_28"]\n[tool.ziglink]\nglibc = "2.28"\n'
+            'targets = ["x86_64-unknown-linux-musl"]\n'
         ),
     ]:
         save("target_spec", text.encode())

@@ -111,6 +111,56 @@ pub enum Error {
     #[error("cannot merge ziglink's settings into `{}`: {reason}", file.display())]
     ConfigEdit { file: PathBuf, reason: String },
 
+    #[error(
+        "{lines}{}; set ZIGLINK_POLICY=warn to only warn",
+        if *removed { " (the file was removed)" } else { "" }
+    )]
+    PolicyBreach {
+        output: PathBuf,
+        /// What the policy check found, rendered (`policy_check::describe`).
+        lines: String,
+        removed: bool,
+    },
+
+    #[error("`{file}`: {reason}")]
+    Pyproject { file: String, reason: String },
+
+    #[error(
+        "the ziglink.maturin backend links with ziglink, and maturin's --zig would replace it; \
+         drop --zig from the build arguments"
+    )]
+    BackendZig,
+
+    #[error(
+        "{from} asks for glibc {asked}, above {tag} (glibc {tag_glibc}), the tag maturin checks \
+         the wheel against; lower the floor or name a newer tag"
+    )]
+    FloorAboveTag {
+        from: String,
+        asked: String,
+        tag: String,
+        tag_glibc: String,
+    },
+
+    #[error(
+        "the compatibility {tag} asks for glibc {asked}, below the lowest glibc zig links \
+         {target} against ({floor}); ask for {instead} or newer"
+    )]
+    CompatibilityBelowFloor {
+        tag: String,
+        asked: String,
+        target: &'static str,
+        floor: String,
+        instead: String,
+    },
+
+    #[error("malformed {name} `{given}`: expected {expected}")]
+    MalformedSetting {
+        name: &'static str,
+        given: String,
+        expected: &'static str,
+    },
+
     #[error("cannot check `{}` against its floor (glibc or macOS version): {reason}", output.display())]
     CheckUnreadable { output: PathBuf, reason: String },
 

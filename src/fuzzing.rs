@@ -12,12 +12,15 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use crate::backend::{build_args, plan};
 use crate::call::after_link::compiler_marks;
+use crate::call::after_link::elf_imports;
 use crate::call::after_link::elf_versions;
 use crate::call::after_link::glibc_check;
 use crate::call::after_link::link_inputs;
 use crate::call::after_link::macho_versions;
 use crate::call::after_link::pe_header;
+use crate::call::after_link::policy_check;
 use crate::call::after_link::strip_debug;
 use crate::call::archive_members;
 use crate::call::cmake;
@@ -31,8 +34,10 @@ use crate::call::rustc_cpu;
 use crate::call::settings;
 use crate::commands::cargo;
 use crate::platform::osbytes::{as_bytes, from_bytes};
+use crate::project::pyproject;
 use crate::target::glibc::Glibc;
 use crate::target::macos::MacOs;
+use crate::target::manylinux;
 use crate::target::triple::{self, Target, TARGETS};
 use crate::zig::cache::{age, digest, kinds};
 use crate::zig::glibc_list;
@@ -227,6 +232,9 @@ pub fn target_spec(data: &[u8]) {
             assert_eq!(Glibc::parse(&glibc.to_string()), Some(glibc));
         }
         let _ = glibc_check::glibc_of(part);
+        let _ = manylinux::glibc_of_tag(part);
+        // What a pyproject.toml says to the maturin backend.
+        let _ = pyproject::backend_settings("pyproject.toml", part);
         let _ = age::parse(part);
         let _ = settings::glibc_var_for(part);
         // Every ZIGLINK_* variable set to this text.
@@ -237,6 +245,7 @@ pub fn target_spec(data: &[u8]) {
         .split(|&b| b == 0)
         .map(|a| from_bytes(a.to_vec()))
         .collect();
+    maturin_args(&args);
     let split = cargo::split_args(&args);
     // Cargo sees each target as `--target <triple>`, with the floor cut off, and ziglink's own
     // flag only where it is the value of an option that takes one (as cargo would read it),
@@ -266,6 +275,26 @@ pub fn elf_file(data: &[u8]) {
     if let Ok(Some(stripped)) = strip_debug::without_debug(data) {
         assert_eq!(strip_debug::without_debug(&stripped), Ok(None));
     }
+    if let Ok(imports) = elf_imports::read(data) {
+        // The manylinux policy check names only what the file imports.
+        for (tag, arch) in [("manylinux2014", "x86_64"), ("manylinux_2_28", "aarch64")] {
+            let policy = manylinux::named(tag).expect("a known policy");
+            let breaches = policy_check::judge(policy, arch, &imports);
+            assert_eq!(breaches, policy_check::judge(policy, arch, &imports));
+            for breach in &breaches {
+                match breach {
+                    policy_check::Breach::Library(lib) => assert!(imports.libraries.contains(lib)),
+                    policy_check::Breach::Version { version, .. } => {
+                        assert!(imports.versions.iter().any(|n| &n.version == version))
+                    }
+                    policy_check::Breach::Symbols { symbols, .. } => {
+                        assert!(symbols.iter().all(|s| imports.required_symbols.contains(s)))
+                    }
+                }
+            }
+            let _ = policy_check::describe(Path::new("out"), policy, arch, &breaches);
+        }
+    }
     let Ok(needed) = elf_versions::needed(data) else {
         return;
     };
@@ -276,6 +305,28 @@ pub fn elf_file(data: &[u8]) {
             let _ = glibc_check::describe_symbols(&violation);
         }
     }
+}
+
+/// maturin's build arguments as the maturin backend reads and plans them: reading what it
+/// wrote gives the same, and a plan is made or refused without a panic.
+fn maturin_args(args: &[OsString]) {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let read = build_args::read(&args);
+    let again = build_args::read(&read.args);
+    assert_eq!(again, read);
+    let settings = pyproject::BackendSettings::default();
+    let none = |_: &str| Ok(None);
+    let _ = plan::plan(&plan::Request {
+        args: &args,
+        pyproject: &settings,
+        env_target: None,
+        config_target: None,
+        host: "x86_64-unknown-linux-gnu",
+        env_glibc: &none,
+    });
 }
 
 /// A Mach-O file, fat file or archive, as the post-link macOS check reads it.

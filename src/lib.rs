@@ -3,15 +3,19 @@
 //! `main_with` picks the mode from argv. The folders are the architecture:
 //!
 //! - `call`: what rustc, cc-rs and cmake run (the link, the C tools), from argv to zig's exec.
-//! - `target`: Rust targets, their floors (glibc, macOS deployment target) and CPU names; pure.
+//! - `target`: Rust targets, their floors (glibc, macOS deployment target), the manylinux
+//!   policies and CPU names; pure.
 //! - `zig`: the zig at hand (finding it, its version and glibc list, its cache, header copies).
 //! - `project`: what the project being built says in its files (lock file, build targets).
+//! - `backend`: what the `ziglink.maturin` build backend does to a maturin build (target,
+//!   floor, compatibility tag).
 //! - `cargo_setup`: the one builder of cargo's environment, for `cargo`, `env` and `config`.
 //! - `commands`: the CLI for people, one module per subcommand.
 //! - `text`: quoting and encodings (shell, TOML, OS bytes); pure.
 //!
 //! `error` and `exit` are shared by all; `error` takes rendered values, so it imports none.
 
+pub mod backend;
 pub mod call;
 pub mod cargo_setup;
 pub mod commands;

@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("target", &["text"]),
     ("zig", &["target", "text", "platform"]),
     ("call", &["target", "zig", "project", "text", "platform"]),
+    ("backend", &["target", "project", "text"]),
     (
         "cargo_setup",
         &["call", "target", "zig", "text", "platform"],
@@ -21,6 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
+            "backend",
             "call",
             "cargo_setup",
             "project",

@@ -1,6 +1,7 @@
 //! Handing a translated command line to zig, the one step the linker and the C tools share:
 //! find zig, log or explain, and exec, going through a response file when the line came in
-//! one. A link with a floor to check, or a call being explained, waits for zig instead.
+//! one. A link with a floor to check (and, for glibc, the manylinux policy of that floor), or a
+//! call being explained, waits for zig instead.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -11,6 +12,7 @@ use crate::call::after_link::failed_link;
 use crate::call::after_link::glibc_check;
 use crate::call::after_link::macos_check;
 use crate::call::after_link::pe_header;
+use crate::call::after_link::policy_check;
 use crate::call::after_link::strip_debug;
 use crate::call::exec;
 use crate::call::exec::output;
@@ -20,7 +22,7 @@ use crate::call::infer;
 use crate::call::lead_args::{self, Added};
 use crate::call::response;
 use crate::call::rules::{Change, Translation};
-use crate::call::settings::Settings;
+use crate::call::settings::{PolicyMode, Settings};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::platform::command_line;
@@ -241,34 +243,53 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
         }
     }
     if let (ExitCode::SUCCESS, Some(check)) = (code, check) {
-        let checked = match check.floor {
-            Floor::Glibc(floor) => glibc_check::check_output(check.output, floor, check.target),
-            Floor::MacOs(floor) => {
-                macos_check::check_output(check.output, floor, check.target, &call.args)
-            }
-        };
-        match checked {
-            // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
-            Err(unreadable @ Error::CheckUnreadable { .. }) => {
-                eprintln!("ziglink: warning: {unreadable}")
-            }
-            other => other?,
-        }
+        after_floor_check(&call, settings, check)?;
     }
     if let (ExitCode::SUCCESS, Some(output)) = (code, strip) {
         // The file is replaced whole or not at all, so one that keeps its debug info is still
         // a good link: say so, and go on (`-o /dev/null` is not ELF).
         if let Err(kept) = strip_debug::strip_file(output) {
-            eprintln!("ziglink: warning: {kept}");
+            settings.warn(&kept.to_string());
         }
     }
     if let (ExitCode::SUCCESS, Some(output)) = (code, mark) {
         // As with stripping: the link is good, only the flag is missing (`-o /dev/null`).
         if let Err(unmarked) = pe_header::set_flag(output, pe_header::LARGE_ADDRESS_AWARE) {
-            eprintln!("ziglink: warning: {unmarked}");
+            settings.warn(&unmarked.to_string());
         }
     }
     Ok(code)
+}
+
+/// The checks of a good link's output: its floor, then, for glibc, the manylinux policy of
+/// that floor.
+fn after_floor_check(call: &ZigCall, settings: &Settings, check: FloorCheck) -> Result<()> {
+    let checked = match check.floor {
+        Floor::Glibc(floor) => glibc_check::check_output(check.output, floor, check.target),
+        Floor::MacOs(floor) => {
+            macos_check::check_output(check.output, floor, check.target, &call.args)
+        }
+    };
+    match checked {
+        // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
+        Err(unreadable @ Error::CheckUnreadable { .. }) => {
+            settings.warn(&unreadable.to_string());
+            return Ok(());
+        }
+        other => other?,
+    }
+    let (Floor::Glibc(_), Some(target)) = (check.floor, &call.target) else {
+        return Ok(());
+    };
+    let strict = match settings.policy {
+        PolicyMode::Off => return Ok(()),
+        PolicyMode::Warn => false,
+        PolicyMode::Strict => true,
+    };
+    for line in policy_check::check_output(check.output, target, strict)? {
+        settings.warn(&line);
+    }
+    Ok(())
 }
 
 /// When a signal ended zig, or came to ziglink: removes what zig began writing, says what

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crate::call::apple_sdk;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::target::floor::Asked;
 use crate::target::glibc::Glibc;
 use crate::target::macos::{self, MacOs};
@@ -32,6 +32,36 @@ pub enum ExplainTo {
     File(PathBuf),
 }
 pub const REPRODUCIBLE: &str = "ZIGLINK_REPRODUCIBLE";
+/// How the manylinux policy check treats a file that breaks its policy.
+pub const POLICY: &str = "ZIGLINK_POLICY";
+/// A file ziglink appends each of its warnings to, besides stderr.
+pub const REPORT: &str = "ZIGLINK_REPORT";
+
+/// What the manylinux policy check does with a file that breaks the policy of its floor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PolicyMode {
+    /// Say so, and keep the file: `auditwheel repair` can still copy a library into the wheel.
+    #[default]
+    Warn,
+    /// Fail the link and remove the file, as the floor check does.
+    Strict,
+    Off,
+}
+
+impl PolicyMode {
+    fn parse(text: &str) -> Result<PolicyMode> {
+        match text {
+            "warn" | "1" => Ok(PolicyMode::Warn),
+            "strict" => Ok(PolicyMode::Strict),
+            "off" | "0" => Ok(PolicyMode::Off),
+            _ => Err(Error::MalformedSetting {
+                name: POLICY,
+                given: text.to_string(),
+                expected: "warn, strict or off",
+            }),
+        }
+    }
+}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Settings {
@@ -57,6 +87,11 @@ pub struct Settings {
     /// `ZIGLINK_REPRODUCIBLE`: make compiles and links independent of where the sources, the
     /// target folder and zig are (`reproducible`).
     pub reproducible: bool,
+    /// `ZIGLINK_POLICY`: warn (the default), strict or off.
+    pub policy: PolicyMode,
+    /// `ZIGLINK_REPORT`: where warnings are appended as well, for builds whose caller hides a
+    /// linker's output when the link succeeds, as rustc does (the maturin backend sets it).
+    pub report: Option<PathBuf>,
 }
 
 impl Settings {
@@ -87,6 +122,11 @@ impl Settings {
                 .iter()
                 .any(|name| get(name).is_some_and(|v| v == "0")),
             reproducible: get(REPRODUCIBLE).is_some_and(|v| v != "0"),
+            policy: text(POLICY)
+                .map(|v| PolicyMode::parse(&v))
+                .transpose()?
+                .unwrap_or_default(),
+            report: get(REPORT).map(PathBuf::from),
         })
     }
 
@@ -134,6 +174,24 @@ impl Settings {
     pub fn log_line(&self, line: impl FnOnce() -> String) {
         if self.log {
             eprintln!("ziglink: {}", line());
+        }
+    }
+
+    /// Prints `ziglink: warning: <message>` on stderr, and appends it to `ZIGLINK_REPORT`'s file
+    /// when set (made 0600 if missing). A warning that cannot be appended is still on stderr.
+    pub fn warn(&self, message: &str) {
+        let line = format!("ziglink: warning: {message}\n");
+        eprint!("{line}");
+        if let Some(path) = &self.report {
+            let mut options = std::fs::OpenOptions::new();
+            options.append(true).create(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            // One write of the whole line: appends of a few hundred bytes do not interleave
+            // with those of links running beside this one.
+            let _ = options
+                .open(path)
+                .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
         }
     }
 
@@ -208,8 +266,12 @@ mod tests {
             (EXPLAIN, "/tmp/explain.log"),
             (GLIBC_CHECK, "0"),
             (REPRODUCIBLE, "1"),
+            (POLICY, "strict"),
+            (REPORT, "/tmp/warnings"),
         ])
         .unwrap();
+        assert_eq!(s.policy, PolicyMode::Strict);
+        assert_eq!(s.report, Some(PathBuf::from("/tmp/warnings")));
         assert_eq!(s.target.as_deref(), Some("aarch64-unknown-linux-gnu.2.28"));
         assert_eq!(s.glibc, Some(Glibc::new(2, 31)));
         assert_eq!(s.zig, Some(PathBuf::from("/opt/zig/zig")));
@@ -251,9 +313,18 @@ mod tests {
             (FLOOR_CHECK, ""),
             (macos::DEPLOYMENT_TARGET, ""),
             (REPRODUCIBLE, "0"),
+            (POLICY, ""),
+            (REPORT, ""),
         ])
         .unwrap();
         assert_eq!(s, Settings::default());
+        assert_eq!(read(&[(POLICY, "0")]).unwrap().policy, PolicyMode::Off);
+        assert_eq!(read(&[(POLICY, "warn")]).unwrap().policy, PolicyMode::Warn);
+        let error = read(&[(POLICY, "loud")]).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "malformed ZIGLINK_POLICY `loud`: expected warn, strict or off"
+        );
     }
 
     #[test]
@@ -279,6 +350,26 @@ mod tests {
             Some("2.28")
         );
         assert!(floor("s390x-unknown-linux-gnu").is_err());
+    }
+
+    #[test]
+    fn warnings_are_appended_to_the_report_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("warnings");
+        let s = read(&[(REPORT, report.to_str().unwrap())]).unwrap();
+        s.warn("first");
+        s.warn("second");
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert_eq!(text, "ziglink: warning: first\nziglink: warning: second\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&report).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // A report that cannot be written loses nothing but the copy.
+        let s = read(&[(REPORT, dir.path().join("no/such/dir").to_str().unwrap())]).unwrap();
+        s.warn("still on stderr");
     }
 
     #[test]

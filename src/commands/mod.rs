@@ -9,6 +9,7 @@ pub mod config;
 pub mod doctor;
 pub mod env;
 pub mod explain;
+pub mod pep517;
 pub mod universal2;
 pub mod warm;
 
@@ -183,6 +184,15 @@ pub enum Command {
     },
     /// List the supported Rust targets and the zig target each links as.
     Targets,
+    /// What the ziglink.maturin build backend hands maturin for a build with these build
+    /// arguments, as JSON: the arguments (with the compatibility tag that matches the floor),
+    /// cargo's variables for the target, and a note per decision. Run in the project's folder.
+    #[command(hide = true)]
+    Pep517 {
+        /// maturin's build arguments (after `--`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        args: Vec<String>,
+    },
     /// Build zig's libc, start files, compiler-rt and libunwind for each target now, once.
     ///
     /// zig builds these into its cache on a target's first link; every link that starts
@@ -285,6 +295,7 @@ pub const CLI_WORDS: &[&str] = &[
     "doctor",
     "env",
     "explain",
+    "pep517",
     "targets",
     "warm",
     "help",
@@ -315,6 +326,7 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
             let _ = Cli::command().print_help();
         }
         Some(Command::Targets) => print!("{}", targets_table()),
+        Some(Command::Pep517 { args }) => return pep517::run(&args),
         Some(Command::Cargo { args }) => return cargo::run(&args),
         Some(Command::Env {
             targets,

@@ -1,5 +1,6 @@
 //! Rust targets: the triples ziglink supports and the zig target each becomes, their floors
-//! (glibc releases, macOS deployment targets), CPU names, and the host. Pure, apart from reading the environment where a function says so.
+//! (glibc releases, macOS deployment targets), the manylinux policies a glibc floor is held
+//! to, CPU names, and the host. Pure, apart from reading the environment where a function says so.
 //!
 //! May depend on `text` and `error` only.
 
@@ -9,5 +10,6 @@ pub mod floor;
 pub mod glibc;
 pub mod host;
 pub mod macos;
+pub mod manylinux;
 pub mod triple;
 pub mod universal2;

@@ -14,6 +14,8 @@ mod doctor;
 mod env_config;
 mod explain;
 mod linker;
+mod pep517;
+mod policy;
 mod post_link;
 mod reproducible;
 mod signals;

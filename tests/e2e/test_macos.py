@@ -27,7 +27,6 @@ SYSTEM = "/usr/lib/libSystem.B.dylib"
 # ziglink gives it a stub that names the one every macOS has in /usr/lib.
 ICONV = "/usr/lib/libiconv.2.dylib"
 CPU = {"aarch64": ARM64, "x86_64": X86_64}
-CPU_TRIPLES = ["x86_64-apple-darwin", "aarch64-apple-darwin"]
 DEMO_FRAMEWORK = "/System/Library/Frameworks/ZiglinkDemo.framework/Versions/A/ZiglinkDemo"
 
 
@@ -133,13 +132,11 @@ def test_c_cxx_and_cmake_code_for_arm64_macos(mac_env, tmp_path):
     assert {image(o).minos for o in objects} == {(11, 0, 0)}
 
 
-def maturin_wheel(spec, triples, wheelhouse, sandbox, shared, tmp_path) -> tuple[str, Path]:
-    """The example as a wheel for `spec`, built by maturin through uv with ziglink as the linker
-    of each of `triples`: the wheel's name and its extension module."""
+def maturin_wheel(spec, wheelhouse, sandbox, shared, tmp_path) -> tuple[str, Path]:
+    """The example as a wheel for `spec`, built through uv by the ziglink.maturin backend, which
+    sets ziglink up for each apple target `spec` stands for: the wheel's name and its extension
+    module."""
     src = fresh(EXAMPLE, tmp_path)
-    config = src / ".cargo" / "config.toml"
-    extra = "".join(f'\n[target.{t}]\nlinker = "ziglink"\n' for t in triples)
-    config.write_text(config.read_text() + extra)
     out = tmp_path / "out"
     env = with_shared(sandbox.env, shared)
     build_args = f"build-args=--target {spec} -Zbuild-std"
@@ -164,7 +161,7 @@ def maturin_wheel(spec, triples, wheelhouse, sandbox, shared, tmp_path) -> tuple
 )
 def test_maturin_wheel_for_macos(wheelhouse, sandbox, shared, tmp_path, triple, tag, cpu, minos):
     """maturin drives cargo with ziglink as the linker, as `maturin build --zig` users do."""
-    name, so = maturin_wheel(triple, [triple], wheelhouse, sandbox, shared, tmp_path)
+    name, so = maturin_wheel(triple, wheelhouse, sandbox, shared, tmp_path)
     assert name.endswith(f"-cp39-abi3-{tag}.whl"), name
     ext = image(so)
     assert (ext.cputype, ext.minos) == (cpu, minos)
@@ -216,9 +213,7 @@ def test_universal2_build_merges_both_arches(mac_env, tmp_path):
 
 def test_maturin_universal2_wheel(wheelhouse, sandbox, shared, tmp_path):
     """maturin builds each arch with ziglink as its linker and merges them itself."""
-    name, so = maturin_wheel(
-        "universal2-apple-darwin", CPU_TRIPLES, wheelhouse, sandbox, shared, tmp_path
-    )
+    name, so = maturin_wheel("universal2-apple-darwin", wheelhouse, sandbox, shared, tmp_path)
     # maturin adds the tags of each half to the universal2 one.
     assert "-cp39-abi3-macosx_10_12_universal2." in name, name
     slices = images(so)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import max_glibc
 
-from tests.harness import EXAMPLE, FIXTURES, copy_tree, run, with_path
+from tests.harness import EXAMPLE, FIXTURES, copy_tree, plain_maturin, run, with_path
 
 pytestmark = pytest.mark.e2e
 
@@ -50,10 +50,9 @@ def test_maturin_config_edit_makes_a_plain_maturin_project_build_with_ziglink(
 ):
     """A maturin project that has never heard of ziglink: its own [build-system] and
     [tool.maturin], no cargo config. `config --edit` merges into both, keeping the rest."""
-    project = copy_tree(EXAMPLE, tmp_path / "pyo3-hello")
-    shutil.rmtree(project / ".cargo")
+    project = plain_maturin(copy_tree(EXAMPLE, tmp_path / "pyo3-hello"), requires=None)
     pyproject = project / "pyproject.toml"
-    original = pyproject.read_text().replace(', "ziglink"]', "]")
+    original = pyproject.read_text()
     original = "# the project's own comment\n" + original.replace(
         'module-name = "pyo3_hello"', 'module-name = "pyo3_hello"  # theirs'
     )

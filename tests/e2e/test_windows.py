@@ -138,13 +138,12 @@ def test_aarch64_gnullvm_is_built_for_arm64(win_env, shared, tmp_path):
 
 @pytest.mark.platforms
 def test_maturin_wheel_for_windows(wheelhouse, sandbox, shared, tmp_path):
-    """maturin, through uv, with ziglink as the linker, as `maturin --zig` users do today. With
-    no Windows interpreter, maturin makes python3.dll's import library with the dlltool it finds
-    by rustc's name: the one the ziglink wheel installs in the build environment."""
+    """maturin, through uv, by the ziglink.maturin backend, which sets ziglink up for the
+    target, as `maturin --zig` users do today. With no Windows interpreter, maturin makes
+    python3.dll's import library with the dlltool it finds by rustc's name: the one the ziglink
+    wheel installs in the build environment."""
     triple = "x86_64-pc-windows-gnu"
     src = copy_tree(EXAMPLE, tmp_path / "src")
-    config = src / ".cargo" / "config.toml"
-    config.write_text(config.read_text() + f'\n[target.{triple}]\nlinker = "ziglink"\n')
     out = tmp_path / "out"
     run(
         ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,

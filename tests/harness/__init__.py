@@ -12,7 +12,17 @@ and the scripts run as modules from the root, which puts it there too:
 
 from .process import CommandFailed, run, timed
 from .sandbox import Sandbox, clean_environ, file_tree, free_port, venv_with, with_path
-from .sources import EXAMPLE, FIXTURES, MEMBERS, ROOT, copy_tree, record_link, seed_workspace
+from .sources import (
+    EXAMPLE,
+    FIXTURES,
+    MEMBERS,
+    ROOT,
+    copy_tree,
+    linker_config,
+    plain_maturin,
+    record_link,
+    seed_workspace,
+)
 
 __all__ = [
     "EXAMPLE",
@@ -25,6 +35,8 @@ __all__ = [
     "copy_tree",
     "file_tree",
     "free_port",
+    "linker_config",
+    "plain_maturin",
     "record_link",
     "run",
     "seed_workspace",

@@ -27,10 +27,33 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
-def seed_workspace(root: Path, *, maturin_zig: bool = False) -> Path:
+def plain_maturin(project: Path, *, requires: str | None = "ziglink") -> Path:
+    """Turns a copy of the example into a project built by maturin's own backend: `requires`
+    takes the place of ziglink in the build requirements (none when it is None)."""
+    path = project / "pyproject.toml"
+    text = path.read_text().replace(
+        'build-backend = "ziglink.maturin"', 'build-backend = "maturin"'
+    )
+    text = text.replace(', "ziglink"]', f', "{requires}"]' if requires else "]")
+    path.write_text(text)
+    return project
+
+
+def linker_config(project: Path, *triples: str) -> Path:
+    """Writes a `.cargo/config.toml` that names ziglink as the linker of each of `triples`: the
+    explicit way, which works with maturin's own backend and with plain cargo."""
+    config = project / ".cargo" / "config.toml"
+    config.parent.mkdir(exist_ok=True)
+    config.write_text("".join(f'[target.{t}]\nlinker = "ziglink"\n\n' for t in triples))
+    return config
+
+
+def seed_workspace(root: Path, *, maturin_zig: bool = False, cargo_config: bool = False) -> Path:
     """The seed scenario's uv workspace (astral-sh/uv#11444): MEMBERS are copies of the example,
-    renamed. With `maturin_zig` they are built the incumbent's way: no ziglink anywhere, maturin's
-    own --zig instead (which the build has to ask for)."""
+    renamed, built by the ziglink.maturin backend. With `cargo_config` they use maturin's own
+    backend and name ziglink as the linker in a cargo config instead; with `maturin_zig` they are
+    built the incumbent's way: no ziglink anywhere, maturin's own --zig instead (which the build
+    has to ask for)."""
     (root / "packages").mkdir(parents=True)
     (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
     for name in MEMBERS:
@@ -40,9 +63,10 @@ def seed_workspace(root: Path, *, maturin_zig: bool = False) -> Path:
             text = path.read_text().replace("pyo3-hello", f"seed-{name}")
             path.write_text(text.replace("pyo3_hello", f"seed_{name}"))
         if maturin_zig:
-            shutil.rmtree(member / ".cargo")
-            path = member / "pyproject.toml"
-            path.write_text(path.read_text().replace('"ziglink"', '"ziglang"'))
+            plain_maturin(member, requires="ziglang")
+        elif cargo_config:
+            plain_maturin(member)
+            linker_config(member, "x86_64-unknown-linux-gnu")
     return root
 
 

@@ -1,0 +1,152 @@
+//! What a project's pyproject.toml says to the `ziglink.maturin` build backend: maturin's own
+//! `[tool.maturin] target` and `compatibility` (which maturin's PEP 517 hooks would override
+//! with `--compatibility off`), and ziglink's `[tool.ziglink]` table:
+//!
+//! ```toml
+//! [tool.ziglink]
+//! glibc = "2.28"                                # the floor, when maturin's compatibility names none
+//! targets = ["aarch64-unknown-linux-gnu.2.28"]  # set up as well, beside the one being built
+//! ```
+
+use crate::error::{Error, Result};
+
+/// The keys `[tool.ziglink]` may hold; any other is a typo worth an error.
+pub const ZIGLINK_KEYS: &[&str] = &["glibc", "targets"];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackendSettings {
+    /// `[tool.maturin] target`.
+    pub maturin_target: Option<String>,
+    /// `[tool.maturin] compatibility` (or its old name, `manylinux`): one tag or several.
+    pub maturin_compatibility: Vec<String>,
+    /// `[tool.ziglink] glibc`, as written.
+    pub glibc: Option<String>,
+    /// `[tool.ziglink] targets`.
+    pub targets: Vec<String>,
+}
+
+/// Reads the backend's settings from the text of a pyproject.toml (`file` names it in errors).
+pub fn backend_settings(file: &str, text: &str) -> Result<BackendSettings> {
+    let wrong = |reason: String| Error::Pyproject {
+        file: file.to_string(),
+        reason,
+    };
+    let doc = text
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|e| wrong(first_line(&e.to_string())))?;
+    let tool = doc.get("tool");
+    let maturin = tool.and_then(|t| t.get("maturin"));
+    let mut out = BackendSettings {
+        maturin_target: match maturin.and_then(|m| m.get("target")) {
+            Some(item) => Some(string(item, "[tool.maturin] target").map_err(wrong)?),
+            None => None,
+        },
+        ..BackendSettings::default()
+    };
+    let compatibility = maturin.and_then(|m| m.get("compatibility").or_else(|| m.get("manylinux")));
+    if let Some(item) = compatibility {
+        out.maturin_compatibility = strings(item, "[tool.maturin] compatibility").map_err(wrong)?;
+    }
+    let Some(ziglink) = tool.and_then(|t| t.get("ziglink")) else {
+        return Ok(out);
+    };
+    let table = ziglink
+        .as_table_like()
+        .ok_or_else(|| wrong("[tool.ziglink] is not a table".into()))?;
+    for (key, item) in table.iter() {
+        match key {
+            "glibc" => out.glibc = Some(string(item, "[tool.ziglink] glibc").map_err(wrong)?),
+            "targets" => out.targets = strings(item, "[tool.ziglink] targets").map_err(wrong)?,
+            other => {
+                return Err(wrong(format!(
+                    "[tool.ziglink] has no key `{other}`; it takes {}",
+                    ZIGLINK_KEYS.join(" and ")
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn string(item: &toml_edit::Item, what: &str) -> std::result::Result<String, String> {
+    item.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("{what} must be a string"))
+}
+
+/// A string or an array of strings.
+fn strings(item: &toml_edit::Item, what: &str) -> std::result::Result<Vec<String>, String> {
+    if let Some(one) = item.as_str() {
+        return Ok(vec![one.to_string()]);
+    }
+    let wrong = || format!("{what} must be a string or an array of strings");
+    item.as_array()
+        .ok_or_else(wrong)?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string).ok_or_else(wrong))
+        .collect()
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_maturins_keys_and_ziglinks_table() {
+        let text = "[tool.maturin]\ntarget = \"aarch64-unknown-linux-gnu\"\n\
+                    compatibility = \"manylinux_2_28\"\n\n[tool.ziglink]\nglibc = \"2.28\"\n\
+                    targets = [\"x86_64-unknown-linux-musl\"]\n";
+        let got = backend_settings("pyproject.toml", text).unwrap();
+        assert_eq!(
+            got,
+            BackendSettings {
+                maturin_target: Some("aarch64-unknown-linux-gnu".into()),
+                maturin_compatibility: vec!["manylinux_2_28".into()],
+                glibc: Some("2.28".into()),
+                targets: vec!["x86_64-unknown-linux-musl".into()],
+            }
+        );
+        let old_name = "[tool.maturin]\nmanylinux = [\"manylinux2014\", \"musllinux_1_2\"]\n";
+        assert_eq!(
+            backend_settings("p", old_name)
+                .unwrap()
+                .maturin_compatibility,
+            ["manylinux2014", "musllinux_1_2"]
+        );
+        let empty = backend_settings("p", "[project]\nname = \"x\"\n").unwrap();
+        assert_eq!(empty, BackendSettings::default());
+    }
+
+    #[test]
+    fn mistakes_are_one_line_errors_naming_file_and_key() {
+        let cases = [
+            ("[tool.ziglink]\nglib = \"2.28\"\n", "has no key `glib`"),
+            (
+                "[tool.ziglink]\nglibc = 2.28\n",
+                "[tool.ziglink] glibc must be a string",
+            ),
+            (
+                "[tool.ziglink]\ntargets = [1]\n",
+                "targets must be a string or an array",
+            ),
+            ("[tool]\nziglink = 3\n", "[tool.ziglink] is not a table"),
+            (
+                "[tool.maturin]\ntarget = 1\n",
+                "[tool.maturin] target must be a string",
+            ),
+            ("[tool.ziglink\n", "sub/pyproject.toml"),
+        ];
+        for (text, wanted) in cases {
+            let error = backend_settings("sub/pyproject.toml", text)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(wanted), "{text:?}: {error}");
+            assert!(error.starts_with("`sub/pyproject.toml`"), "{error}");
+            assert!(!error.contains('\n'), "{error}");
+        }
+    }
+}
