@@ -154,6 +154,16 @@ pub enum Error {
         instead: String,
     },
 
+    #[error(
+        "maturin hands --target to cargo, which takes no floor suffix: give `--target {triple}` \
+         and ask for {suffix} with [tool.ziglink] glibc or a manylinux tag in --compatibility \
+         (for macOS, with MACOSX_DEPLOYMENT_TARGET)"
+    )]
+    SuffixInBuildArgs { triple: String, suffix: String },
+
+    #[error("cannot make a folder in the temp folder for the build's warnings: {source}")]
+    ReportFolder { source: std::io::Error },
+
     #[error("malformed {name} `{given}`: expected {expected}")]
     MalformedSetting {
         name: &'static str,

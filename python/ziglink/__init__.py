@@ -1,4 +1,7 @@
-"""The ziglink linker shim, and its commands as Python functions.
+"""The ziglink linker shim, its maturin build backend, and its commands as Python functions.
+
+`build-backend = "ziglink.maturin"` in a project's pyproject.toml builds it with maturin, linked
+and compiled by ziglink (`ziglink.maturin`). The functions:
 
 - `find_ziglink_bin()`: the ziglink executable installed with this package;
 - `find_zig()`: the zig it runs;

@@ -153,10 +153,9 @@ def _plan(args: list[str]) -> dict[str, Any]:
     except ZiglinkNotFound as error:
         _fail(str(error))
     proc = subprocess.run(
-        [binary, "pep517", "--", *args], capture_output=True, text=True, check=False
+        [binary, "pep517", "--", *args], stdout=subprocess.PIPE, text=True, check=False
     )
     if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
         sys.exit(proc.returncode)
     return json.loads(proc.stdout)
 

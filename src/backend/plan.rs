@@ -66,6 +66,14 @@ pub fn plan(request: &Request) -> Result<Plan> {
         }
         (None, _) => None,
     };
+    if let (name, Some(suffix)) = triple::split_spec(&triple) {
+        if universal2::halves(&triple).is_none() {
+            return Err(Error::SuffixInBuildArgs {
+                triple: name.to_string(),
+                suffix: suffix.to_string(),
+            });
+        }
+    }
     match universal2::halves(&triple) {
         Some(halves) => plan.targets.extend(halves),
         None => match triple::lookup(&triple) {
@@ -100,6 +108,22 @@ fn built_triple(request: &Request, read: &BuildArgs) -> String {
         .to_string()
 }
 
+/// The floor asked for outside the compatibility tag, and where: the environment
+/// (ZIGLINK_GLIBC_<TRIPLE>, ZIGLINK_GLIBC) over `[tool.ziglink] glibc`.
+fn asked_floor(triple: &str, request: &Request) -> Result<Option<(Glibc, String)>> {
+    if let Some(glibc) = (request.env_glibc)(triple)? {
+        return Ok(Some((glibc, "ZIGLINK_GLIBC".to_string())));
+    }
+    let Some(text) = &request.pyproject.glibc else {
+        return Ok(None);
+    };
+    let origin = "[tool.ziglink] glibc";
+    Ok(Some((
+        Glibc::parse_setting(text, origin)?,
+        origin.to_string(),
+    )))
+}
+
 /// The spec (with its floor) to set `spec` up for, adding the tag maturin should check to
 /// `plan.args` when the build names none.
 fn floor_for(
@@ -123,16 +147,7 @@ fn floor_for(
         Family::Darwin { .. } | Family::Windows => return Ok(triple.to_string()),
     };
     let arch = manylinux::arch_of(spec).unwrap_or_default();
-    let asked = match (request.env_glibc)(triple)? {
-        Some(glibc) => Some((glibc, "ZIGLINK_GLIBC".to_string())),
-        None => match &request.pyproject.glibc {
-            Some(text) => Some((
-                Glibc::parse_setting(text, "[tool.ziglink] glibc")?,
-                "[tool.ziglink] glibc".to_string(),
-            )),
-            None => None,
-        },
-    };
+    let asked = asked_floor(triple, request)?;
     let tag = compatibility
         .unwrap_or_default()
         .iter()
@@ -455,6 +470,12 @@ mod tests {
                 "",
                 toml(&[], Some("2.x")),
                 "malformed glibc version `2.x` in [tool.ziglink] glibc",
+            ),
+            (
+                "--target aarch64-unknown-linux-gnu.2.28",
+                toml(&[], None),
+                "give `--target aarch64-unknown-linux-gnu` and ask for 2.28 with [tool.ziglink] \
+                 glibc",
             ),
         ];
         for (args, pyproject, wanted) in cases {

@@ -10,6 +10,7 @@ use crate::call::launch;
 use crate::call::reproducible::{self, PrefixMap, Route};
 use crate::call::settings::{self, Settings};
 use crate::cargo_setup::{self, runner, Destination, Here, Setting};
+use crate::commands::link_warnings::Report;
 use crate::commands::universal2;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -189,7 +190,10 @@ pub fn run(args: &[OsString]) -> Result<ExitCode> {
     if split.universal2 {
         return universal2_build(cargo);
     }
-    Err(exec_cargo(cargo))
+    match Report::wanted(&targets, &settings)? {
+        Some(report) => report.run_cargo(cargo),
+        None => Err(exec_cargo(cargo)),
+    }
 }
 
 /// Runs cargo for both apple targets with its messages on a pipe (diagnostics are still

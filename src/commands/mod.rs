@@ -9,6 +9,7 @@ pub mod config;
 pub mod doctor;
 pub mod env;
 pub mod explain;
+pub mod link_warnings;
 pub mod pep517;
 pub mod universal2;
 pub mod warm;
@@ -66,7 +67,14 @@ Environment:
   SDKROOT                 a macOS SDK, for frameworks
   ZIGLINK_FLOOR_CHECK     0: skip the check that a linked file keeps to its glibc or macOS floor
   ZIGLINK_REPRODUCIBLE    set to 1 for the same bytes from any folder and zig install (C paths
-                          mapped, __DATE__ from SOURCE_DATE_EPOCH, else 1980-01-01; sha1 build id)";
+                          mapped, __DATE__ from SOURCE_DATE_EPOCH, else 1980-01-01; sha1 build id)
+  ZIGLINK_POLICY          warn (default), strict or off: what to do with a glibc link's file that
+                          loads what the manylinux policy of its floor does not allow
+  ZIGLINK_REPORT          a file to append ziglink's warnings to as well (cargo hides a linker's
+                          output when the link succeeds)
+
+In a maturin project, `build-backend = \"ziglink.maturin\"` (with ziglink in `requires`) sets all
+of this up for each build, and matches maturin's manylinux tag to the glibc floor.";
 
 #[derive(Debug, Parser)]
 #[command(name = "ziglink", version, about = ABOUT, after_help = AFTER_HELP)]

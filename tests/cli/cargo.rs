@@ -117,3 +117,29 @@ fn cargo_test_for_a_target_this_machine_cannot_run_says_what_to_install() {
         assert_eq!(set, expected, "{args:?}");
     }
 }
+
+#[test]
+fn what_the_links_warned_about_is_shown_once_after_cargo() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let warning = "ziglink: warning: `libext.so` loads `libssl.so.3` from the system";
+    let build = |target: &str| {
+        ziglink(&["cargo", "build", "--target", target])
+            .faked(dir.path(), 3)
+            .env("TMPDIR", &tmp)
+            .env("FAKE_WARNING", warning)
+            .output()
+            .unwrap()
+    };
+    // A glibc build can warn: ziglink waits for cargo, then shows each warning once, and ends
+    // with cargo's code, leaving nothing in the temp folder.
+    let out = build("x86_64-unknown-linux-gnu");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(stderr(&out), format!("{warning}\n"));
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    // A musl build cannot: cargo runs in ziglink's place, with no report to write to.
+    let out = build("x86_64-unknown-linux-musl");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(stderr(&out), "");
+}

@@ -86,7 +86,10 @@ pub fn fakes() -> &'static Path {
                 "case \" $* \" in *' locate-project '*) echo \"$FAKE_WORKSPACE/Cargo.toml\"; exit 0;; esac\n\
                  for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$FAKE_LOG\"\n\
                  env | grep -E '^(CARGO_TARGET_|CC_|CXX_|AR_|RANLIB_|ZIGLINK_GLIBC_|ZIGLINK_REPRODUCIBLE|CARGO_ENCODED_RUSTFLAGS|SCCACHE_C_CUSTOM_CACHE_BUSTER)' \
-                 | sort >> \"$FAKE_LOG\"\n",
+                 | sort >> \"$FAKE_LOG\"\n\
+                 # Two links' worth of the same warning, as ziglink's links append them.\n\
+                 if [ -n \"$ZIGLINK_REPORT\" ] && [ -n \"$FAKE_WARNING\" ]; then\n\
+                 printf '%s\\n%s\\n' \"$FAKE_WARNING\" \"$FAKE_WARNING\" >> \"$ZIGLINK_REPORT\"; fi\n",
             ),
         ];
         for (name, body) in scripts {

@@ -139,6 +139,7 @@ def test_pyo3_abi3_wheel_for_aarch64_imports_under_qemu(wheelhouse, sandbox, tmp
 # Debian's multiarch loader, or ziglink's `qemu -L` for a loader only in a cross folder)
 AARCH64_QEMU = ["binfmt_misc (qemu-aarch64)", "under `qemu-aarch64`"]
 RUN_TARGETS = [
+    ("aarch64-unknown-linux-gnu.2.17", "aarch64", AARCH64_QEMU),
     ("s390x-unknown-linux-gnu.2.17", "s390x", ["runs under `qemu-s390x -L /usr/s390x-linux-gnu`"]),
     # where binfmt_misc has no qemu-arm entry, ziglink's runner does it
     ("armv7-unknown-linux-gnueabihf.2.17", "arm", ["binfmt_misc (qemu-arm)", "under `qemu-arm`"]),
@@ -150,7 +151,7 @@ RUN_TARGETS = [
 
 
 @pytest.mark.parametrize(
-    ("spec", "arch", "how"), RUN_TARGETS, ids=["s390x", "armv7", "aarch64-musl"]
+    ("spec", "arch", "how"), RUN_TARGETS, ids=["aarch64", "s390x", "armv7", "aarch64-musl"]
 )
 def test_cargo_test_and_run_execute_the_targets_programs(hello, cargo_env, spec, arch, how):
     """`ziglink cargo test` and `run` for another architecture run what they built: the test

@@ -125,3 +125,15 @@ def test_strict_mode_fails_the_link_and_names_the_library(wheelhouse, sandbox, t
     assert "`libssl.so.3` and `libcrypto.so.3` from the system" in log, log[-3000:]
     assert "(the file was removed); set ZIGLINK_POLICY=warn to only warn" in log
     assert not list((src / "target").rglob("libhello_hostlibs.so"))
+
+
+def test_ziglink_cargo_shows_the_warning_once_the_build_is_done(cargo_env, tmp_path):
+    """cargo shows a linker's output only when the link fails; `ziglink cargo` prints what the
+    links warned about after cargo is done, once."""
+    crate = copy_tree(FIXTURES / "hello-hostlibs", tmp_path / "hello-hostlibs")
+    args = ["ziglink", "cargo", "build", "--locked", "--features", "ssl"]
+    built = run(args, env=cargo_env, cwd=crate)
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("ziglink: warning:")]
+    assert len(warnings) == 1, built.stderr
+    assert "loads `libssl.so.3` and `libcrypto.so.3` from the system" in warnings[0]
+    assert built.stderr.index("Finished") < built.stderr.index(warnings[0])

@@ -4,7 +4,8 @@ policy data of the auditwheel installed here:
     python -m tests.harness.manylinux_policy src/target/manylinux/policies.json
 
 `nox -s manylinux-policy` runs it with the auditwheel version the test suite pins, and the e2e
-suite checks that the committed table is what this gives. The table keeps what ziglink's
+suite checks that the committed table is what this gives. build.rs compiles the file into
+static tables. The table keeps what ziglink's
 post-link check asks: per policy its glibc, its aliases, the libraries a wheel may load from the
 system, the symbols of those libraries it may not use, and per architecture the symbol versions
 (GLIBC_, GLIBCXX_, CXXABI_, GCC_, ZLIB_ ...) it may ask for. The generic `linux` policy, which

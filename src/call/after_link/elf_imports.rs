@@ -20,31 +20,23 @@ pub struct Imports {
 
 /// The imports of an ELF file of any class and byte order; a static file imports nothing.
 pub fn read<'data, R: ReadRef<'data>>(data: R) -> Result<Imports, String> {
-    let versions = elf_versions::needed(data)?;
     let kind = FileKind::parse(data).map_err(|e| e.to_string())?;
-    let parsed = match kind {
-        FileKind::Elf32 => read_dynamic::<elf::FileHeader32<Endianness>, R>(data),
-        FileKind::Elf64 => read_dynamic::<elf::FileHeader64<Endianness>, R>(data),
+    let read = match kind {
+        FileKind::Elf32 => read_class::<elf::FileHeader32<Endianness>, R>(data),
+        FileKind::Elf64 => read_class::<elf::FileHeader64<Endianness>, R>(data),
         _ => return Err("not an ELF file".into()),
     };
-    let (libraries, required_symbols) = parsed.map_err(|e| e.to_string())?;
-    Ok(Imports {
-        libraries,
-        versions,
-        required_symbols,
-    })
+    read.map_err(|e| e.to_string())
 }
 
 const BAD_NEEDED: &str = "a DT_NEEDED entry names no string";
 
-type Read<T> = Result<T, Box<dyn std::error::Error>>;
-
-/// The needed libraries and the required symbols.
-fn read_dynamic<'data, Elf, R>(data: R) -> Read<(Vec<String>, Vec<String>)>
+fn read_class<'data, Elf, R>(data: R) -> Result<Imports, Box<dyn std::error::Error>>
 where
     Elf: FileHeader<Endian = Endianness>,
     R: ReadRef<'data>,
 {
+    let versions = elf_versions::read::<Elf, R>(data)?;
     let header = Elf::parse(data)?;
     let endian = header.endian()?;
     let sections = header.sections(endian, data)?;
@@ -65,17 +57,21 @@ where
         }
     }
 
-    let mut required = Vec::new();
+    let mut required_symbols = Vec::new();
     let symbols = sections.symbols(endian, data, elf::SHT_DYNSYM)?;
     for symbol in symbols.iter() {
         if symbol.is_undefined(endian) && symbol.st_bind() != elf::STB_WEAK {
             let name = symbol.name(endian, symbols.strings())?;
             if !name.is_empty() {
-                required.push(text(name));
+                required_symbols.push(text(name));
             }
         }
     }
-    Ok((libraries, required))
+    Ok(Imports {
+        libraries,
+        versions,
+        required_symbols,
+    })
 }
 
 #[cfg(test)]

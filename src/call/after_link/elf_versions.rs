@@ -27,7 +27,8 @@ pub fn needed<'data, R: ReadRef<'data>>(data: R) -> Result<Vec<Needed>, String> 
     parsed.map_err(|e| e.to_string())
 }
 
-fn read<'data, Elf, R>(data: R) -> object::read::Result<Vec<Needed>>
+/// The version requirements of a file already known to be of class `Elf`.
+pub(super) fn read<'data, Elf, R>(data: R) -> object::read::Result<Vec<Needed>>
 where
     Elf: FileHeader<Endian = Endianness>,
     R: ReadRef<'data>,

@@ -56,7 +56,7 @@ pub fn judge(policy: &Policy, arch: &str, imports: &Imports) -> Vec<Breach> {
             version: needed.version.clone(),
             library: needed.library.clone(),
         };
-        if allowed.is_some_and(|a| !a.iter().any(|v| v == version)) && !breaches.contains(&breach) {
+        if allowed.is_some_and(|a| !a.contains(&version)) && !breaches.contains(&breach) {
             breaches.push(breach);
         }
     }
@@ -65,7 +65,7 @@ pub fn judge(policy: &Policy, arch: &str, imports: &Imports) -> Vec<Breach> {
         let symbols: Vec<String> = imports
             .required_symbols
             .iter()
-            .filter(|s| forbidden.contains(s))
+            .filter(|s| forbidden.contains(&s.as_str()))
             .cloned()
             .collect();
         if !symbols.is_empty() {
@@ -385,7 +385,7 @@ mod tests {
         let ext = Path::new("target/release/deps/libext.so");
         let script = Path::new("target/release/build/x-1/build_script_build-0a1b");
         assert_eq!(
-            policy_for(ext, &gnu).map(|(p, a)| (p.name.as_str(), a)),
+            policy_for(ext, &gnu).map(|(p, a)| (p.name, a)),
             Some(("manylinux_2_17", "x86_64"))
         );
         assert!(policy_for(script, &gnu).is_none());

@@ -6,74 +6,70 @@
 //!
 //! The data is auditwheel's: `policies.json`, made from an installed auditwheel by
 //! `python -m tests.harness.manylinux_policy` (`nox -s manylinux-policy`), which names the
-//! version in the file. It is parsed on first use, once per process.
-
-use std::sync::OnceLock;
-
-use serde_json::Value;
+//! version in the file. `build.rs` compiles it into the static table here, so a link reads it
+//! without parsing anything.
 
 use crate::target::glibc::Glibc;
 use crate::target::triple::{Family, TargetSpec};
 
-const DATA: &str = include_str!("policies.json");
-
 /// Names with what each stands for, in the data's order: libraries with their forbidden
 /// symbols, arches with their version prefixes, prefixes with their versions.
-type Keyed<T> = Vec<(String, T)>;
+type Keyed<T> = &'static [(&'static str, T)];
+type Names = &'static [&'static str];
 
 /// One policy, such as `manylinux_2_17` (alias `manylinux2014`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Policy {
-    pub name: String,
-    pub aliases: Vec<String>,
+    pub name: &'static str,
+    pub aliases: Names,
     pub glibc: Glibc,
-    libraries: Vec<String>,
+    libraries: Names,
     /// Per library, the symbols a wheel may not import from it.
-    forbidden: Keyed<Vec<String>>,
+    forbidden: Keyed<Names>,
     /// Per architecture, per version prefix (`GLIBCXX`), the versions allowed.
-    versions: Keyed<Keyed<Vec<String>>>,
+    versions: Keyed<Keyed<Names>>,
 }
+
+/// Every policy, lowest glibc first.
+static POLICIES: &[Policy] = include!(concat!(env!("OUT_DIR"), "/manylinux_policies.rs"));
 
 impl Policy {
     /// The name maturin and users know it by: the legacy alias where there is one
     /// (`manylinux2014`), else the PEP 600 name (`manylinux_2_28`).
-    pub fn tag(&self) -> &str {
-        self.aliases.first().unwrap_or(&self.name)
+    pub fn tag(&self) -> &'static str {
+        self.aliases.first().copied().unwrap_or(self.name)
     }
 
     /// Whether a wheel under this policy may load `soname` from the system.
     pub fn allows_library(&self, soname: &str) -> bool {
-        self.libraries.iter().any(|l| l == soname)
+        self.libraries.contains(&soname)
     }
 
-    /// The symbols a wheel may not import from `soname` (empty for most libraries).
-    pub fn forbidden_symbols(&self, soname: &str) -> &[String] {
+    /// The symbols a wheel may not import from `soname` (none for most libraries).
+    pub fn forbidden_symbols(&self, soname: &str) -> Names {
         self.forbidden
             .iter()
-            .find(|(lib, _)| lib == soname)
-            .map_or(&[], |(_, symbols)| symbols.as_slice())
+            .find(|(lib, _)| *lib == soname)
+            .map_or(&[], |(_, symbols)| symbols)
     }
 
     /// The versions with `prefix` (`GLIBC`, `GLIBCXX`, `CXXABI`, `GCC`, `ZLIB`, `LIBATOMIC`) a
     /// file for `arch` may ask for, or `None` when the policy says nothing of the prefix.
-    pub fn versions(&self, arch: &str, prefix: &str) -> Option<&[String]> {
-        let (_, prefixes) = self.versions.iter().find(|(a, _)| a == arch)?;
-        let (_, versions) = prefixes.iter().find(|(p, _)| p == prefix)?;
+    pub fn versions(&self, arch: &str, prefix: &str) -> Option<Names> {
+        let (_, prefixes) = self.versions.iter().find(|(a, _)| *a == arch)?;
+        let (_, versions) = prefixes.iter().find(|(p, _)| *p == prefix)?;
         Some(versions)
     }
 
     /// Whether the policy is defined for `arch` at all.
     pub fn covers(&self, arch: &str) -> bool {
-        self.versions.iter().any(|(a, _)| a == arch)
+        self.versions.iter().any(|(a, _)| *a == arch)
     }
 }
 
 /// Every policy, lowest glibc first.
 pub fn all() -> &'static [Policy] {
-    static POLICIES: OnceLock<Vec<Policy>> = OnceLock::new();
-    // The data is compiled in and a unit test parses it, so `None` cannot happen in a release;
-    // an empty list would only turn the checks off.
-    POLICIES.get_or_init(|| parse(DATA).unwrap_or_default())
+    POLICIES
 }
 
 /// auditwheel's name for the architecture of a glibc target (`i686`, `armv7l`, `ppc64le`), or
@@ -102,7 +98,7 @@ pub fn for_floor(floor: Glibc, arch: &str) -> Option<&'static Policy> {
 pub fn named(tag: &str) -> Option<&'static Policy> {
     all()
         .iter()
-        .find(|p| p.name == tag || p.aliases.iter().any(|a| a == tag))
+        .find(|p| p.name == tag || p.aliases.contains(&tag))
 }
 
 /// The glibc a manylinux tag claims, from its name: `manylinux_2_28` is 2.28, and the legacy
@@ -116,60 +112,27 @@ pub fn glibc_of_tag(tag: &str) -> Option<Glibc> {
     Glibc::parse(&format!("{major}.{minor}"))
 }
 
-fn parse(text: &str) -> Option<Vec<Policy>> {
-    let doc: Value = serde_json::from_str(text).ok()?;
-    let mut policies = doc
-        .get("policies")?
-        .as_array()?
-        .iter()
-        .map(policy)
-        .collect::<Option<Vec<Policy>>>()?;
-    policies.sort_by_key(|p| p.glibc);
-    Some(policies)
-}
-
-fn policy(value: &Value) -> Option<Policy> {
-    let text = |key: &str| value.get(key)?.as_str().map(str::to_string);
-    Some(Policy {
-        name: text("name")?,
-        aliases: strings(value.get("aliases")?)?,
-        glibc: Glibc::parse(value.get("glibc")?.as_str()?)?,
-        libraries: strings(value.get("libraries")?)?,
-        forbidden: keyed(value.get("forbidden_symbols")?, strings)?,
-        versions: keyed(value.get("versions")?, |arch| keyed(arch, strings))?,
-    })
-}
-
-fn strings(value: &Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
-fn keyed<T>(value: &Value, item: impl Fn(&Value) -> Option<T>) -> Option<Keyed<T>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(key, v)| Some((key.clone(), item(v)?)))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_compiled_in_data_parses_into_every_policy() {
-        let policies = parse(DATA).expect("policies.json parses");
-        let names: Vec<&str> = policies.iter().map(|p| p.name.as_str()).collect();
+    fn the_compiled_in_data_holds_every_policy_in_order() {
+        let names: Vec<&str> = all().iter().map(|p| p.name).collect();
         assert_eq!(names.first(), Some(&"manylinux_2_5"));
         for wanted in ["manylinux_2_17", "manylinux_2_28", "manylinux_2_34"] {
             assert!(names.contains(&wanted), "{names:?}");
         }
-        assert!(policies.windows(2).all(|w| w[0].glibc < w[1].glibc));
-        assert_eq!(all().len(), policies.len());
+        assert!(all().windows(2).all(|w| w[0].glibc < w[1].glibc));
+        for policy in all() {
+            assert_eq!(
+                glibc_of_tag(policy.name),
+                Some(policy.glibc),
+                "{}",
+                policy.name
+            );
+            assert!(policy.allows_library("libc.so.6"), "{}", policy.name);
+        }
     }
 
     #[test]
@@ -185,12 +148,12 @@ mod tests {
             assert!(!policy.allows_library(refused), "{refused}");
         }
         let glibcxx = policy.versions("x86_64", "GLIBCXX").unwrap();
-        assert_eq!(glibcxx.last().map(String::as_str), Some("3.4.19"));
+        assert_eq!(glibcxx.last(), Some(&"3.4.19"));
         assert!(policy.versions("x86_64", "OPENSSL").is_none());
         assert!(policy.versions("riscv64", "GLIBC").is_none());
         assert!(policy
             .forbidden_symbols("libc.so.6")
-            .contains(&"__cxa_thread_atexit_impl".to_string()));
+            .contains(&"__cxa_thread_atexit_impl"));
         assert!(policy.forbidden_symbols("libssl.so.3").is_empty());
         assert_eq!(named("manylinux_2_28").unwrap().tag(), "manylinux_2_28");
         assert_eq!(named("musllinux_1_2"), None);
@@ -210,7 +173,7 @@ mod tests {
             (Glibc::new(2, 99), "x86_64", None),
         ];
         for (floor, arch, expected) in cases {
-            let got = for_floor(*floor, arch).map(|p| p.name.as_str());
+            let got = for_floor(*floor, arch).map(|p| p.name);
             assert_eq!(got, *expected, "{floor} on {arch}");
         }
     }
@@ -251,12 +214,5 @@ mod tests {
             let spec = crate::target::triple::lookup(triple).unwrap();
             assert_eq!(arch_of(spec), expected, "{triple}");
         }
-    }
-
-    #[test]
-    fn malformed_data_is_refused_not_half_read() {
-        assert_eq!(parse(""), None);
-        assert_eq!(parse("{\"policies\": [{\"name\": \"x\"}]}"), None);
-        assert_eq!(parse("{\"policies\": []}"), Some(vec![]));
     }
 }
