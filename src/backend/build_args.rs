@@ -32,13 +32,19 @@ pub fn read(args: &[String]) -> BuildArgs {
             out.zig = true;
         }
         if let Some((flag, value)) = arg.split_once('=') {
-            // A value that looks like an option would not read back as the flag's value.
-            if COMPATIBILITY.contains(&flag) && !value.starts_with('-') {
-                out.args
-                    .extend(["--compatibility".to_string(), value.to_string()]);
+            if COMPATIBILITY.contains(&flag) {
                 out.compatibility
                     .get_or_insert_with(Vec::new)
                     .push(value.to_string());
+                // As two words, the flag would take the bare words after it too, and a value
+                // that looks like an option would not be its value: then it stays as it is.
+                let alone = iter.peek().is_none_or(|next| next.starts_with('-'));
+                if alone && !value.starts_with('-') {
+                    out.args
+                        .extend(["--compatibility".to_string(), value.to_string()]);
+                } else {
+                    out.args.push(arg.clone());
+                }
                 continue;
             }
             if flag == "--target" {
@@ -147,6 +153,7 @@ mod tests {
                 "--compatibility manylinux_2_28 --release",
             ),
             ("--manylinux=manylinux2014", "--compatibility manylinux2014"),
+            ("--compatibility=linux bare", "--compatibility=linux bare"),
             (
                 "--target=aarch64-unknown-linux-gnu",
                 "--target=aarch64-unknown-linux-gnu",
