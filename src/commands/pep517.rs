@@ -12,7 +12,7 @@ use crate::backend::plan::{self, Request};
 use crate::call::launch;
 use crate::call::settings::Settings;
 use crate::cargo_setup::{self, Destination, Here, Setting};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::project::pyproject::{self, BackendSettings};
 use crate::project::{build_targets, files, lockfile};
@@ -76,7 +76,7 @@ fn read_pyproject(dir: &Path) -> Result<BackendSettings> {
     let name = path.display().to_string();
     match std::fs::read_to_string(&path) {
         Ok(text) => pyproject::backend_settings(&name, &text),
-        Err(error) => Err(crate::error::Error::Pyproject {
+        Err(error) => Err(Error::Pyproject {
             file: name,
             reason: error.to_string(),
         }),

@@ -101,15 +101,12 @@ pub fn describe(output: &Path, policy: &Policy, arch: &str, breaches: &[Breach])
         })
         .collect();
     if !libraries.is_empty() {
-        let (them, it) = if libraries.len() == 1 {
-            ("it", "it")
-        } else {
-            ("them", "they")
-        };
+        let them = if libraries.len() == 1 { "it" } else { "them" };
         lines.push(format!(
             "`{file}` loads {} from the system, which {within} does not allow: the wheel is \
              not {} until `auditwheel repair` (or maturin) copies {them} into it; or build {them} \
-             into the file instead ({it} may have a static or vendored feature)",
+             into the file instead (with the -sys crate's static or vendored feature, where it \
+             has one)",
             listing(libraries.iter().copied()),
             policy.tag(),
         ));
