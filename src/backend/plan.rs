@@ -66,15 +66,14 @@ pub fn plan(request: &Request) -> Result<Plan> {
         }
         (None, _) => None,
     };
-    if let (name, Some(suffix)) = triple::split_spec(&triple) {
-        if universal2::halves(&triple).is_none() {
-            return Err(Error::SuffixInBuildArgs {
-                triple: name.to_string(),
-                suffix: suffix.to_string(),
-            });
-        }
+    let halves = universal2::halves(&triple);
+    if let ((name, Some(suffix)), None) = (triple::split_spec(&triple), &halves) {
+        return Err(Error::SuffixInBuildArgs {
+            triple: name.to_string(),
+            suffix: suffix.to_string(),
+        });
     }
-    match universal2::halves(&triple) {
+    match halves {
         Some(halves) => plan.targets.extend(halves),
         None => match triple::lookup(&triple) {
             Some(spec) => {

@@ -265,20 +265,22 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
 /// that floor.
 fn after_floor_check(call: &ZigCall, settings: &Settings, check: FloorCheck) -> Result<()> {
     let checked = match check.floor {
-        Floor::Glibc(floor) => glibc_check::check_output(check.output, floor, check.target),
+        Floor::Glibc(floor) => {
+            glibc_check::check_output(check.output, floor, check.target).map(Some)
+        }
         Floor::MacOs(floor) => {
-            macos_check::check_output(check.output, floor, check.target, &call.args)
+            macos_check::check_output(check.output, floor, check.target, &call.args).map(|()| None)
         }
     };
-    match checked {
+    let imports = match checked {
         // zig succeeded; a file ziglink cannot read (`-o /dev/null`) is not the user's fault.
         Err(unreadable @ Error::CheckUnreadable { .. }) => {
             settings.warn(&unreadable.to_string());
             return Ok(());
         }
         other => other?,
-    }
-    let (Floor::Glibc(_), Some(target)) = (check.floor, &call.target) else {
+    };
+    let (Some(imports), Some(target)) = (imports, &call.target) else {
         return Ok(());
     };
     let strict = match settings.policy {
@@ -286,7 +288,7 @@ fn after_floor_check(call: &ZigCall, settings: &Settings, check: FloorCheck) -> 
         PolicyMode::Warn => false,
         PolicyMode::Strict => true,
     };
-    for line in policy_check::check_output(check.output, target, strict)? {
+    for line in policy_check::check_output(check.output, &imports, target, strict)? {
         settings.warn(&line);
     }
     Ok(())

@@ -26,10 +26,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let env_target = var("CARGO_BUILD_TARGET")
         .filter(|v| !v.is_empty())
         .map(|v| v.to_string_lossy().into_owned());
-    let config_target = files::cargo_configs(&dir, files::cargo_home(&var).as_deref())
-        .iter()
-        .find_map(|path| build_targets::cargo_config_targets(&std::fs::read_to_string(path).ok()?))
-        .and_then(|targets| targets.into_iter().next());
+    let config_target = build_targets::configured(&dir, &var).into_iter().next();
     let env_glibc = |triple: &str| settings.glibc_for(triple, var);
     let plan = plan::plan(&Request {
         args,

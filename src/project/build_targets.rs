@@ -38,10 +38,7 @@ pub fn of_project(dir: &Path, var: &dyn Fn(&str) -> Option<OsString>) -> Vec<Str
     let read = |path: &Path| std::fs::read_to_string(path).ok();
     let cargo = match var("CARGO_BUILD_TARGET").filter(|v| !v.is_empty()) {
         Some(target) => vec![target.to_string_lossy().into_owned()],
-        None => files::cargo_configs(dir, files::cargo_home(var).as_deref())
-            .iter()
-            .find_map(|path| cargo_config_targets(&read(path)?))
-            .unwrap_or_default(),
+        None => configured(dir, var),
     };
     let maturin = files::nearest(dir, "pyproject.toml")
         .and_then(|path| maturin_targets(&read(&path)?))
@@ -53,6 +50,15 @@ pub fn of_project(dir: &Path, var: &dyn Fn(&str) -> Option<OsString>) -> Vec<Str
         }
     }
     targets
+}
+
+/// `build.target` of the nearest cargo config file that sets it, for a build started in `dir`
+/// (empty when none does).
+pub fn configured(dir: &Path, var: &dyn Fn(&str) -> Option<OsString>) -> Vec<String> {
+    files::cargo_configs(dir, files::cargo_home(var).as_deref())
+        .iter()
+        .find_map(|path| cargo_config_targets(&std::fs::read_to_string(path).ok()?))
+        .unwrap_or_default()
 }
 
 /// `requested` when it names any target, else the project's in the current folder.

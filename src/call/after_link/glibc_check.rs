@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::call::after_link::elf_imports::{self, Imports};
 use crate::call::after_link::elf_versions::{self, Needed};
 use crate::error::{Error, Needs, Result};
 use crate::target::glibc::Glibc;
@@ -79,15 +80,23 @@ pub fn violation_in(path: &Path, floor: Glibc) -> std::result::Result<Option<Vio
     Ok(above_floor(&needed, floor))
 }
 
+/// Everything the file at `path` imports (its version needs among it), headers and dynamic
+/// sections only.
+fn read_imports(path: &Path) -> std::result::Result<Imports, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    elf_imports::read(&object::read::ReadCache::new(file))
+}
+
 /// Checks the file a link wrote, and removes it when it breaks the floor so that nothing can
-/// pick it up by mistake.
-pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result<()> {
-    let violation = violation_in(output, floor).map_err(|reason| Error::CheckUnreadable {
+/// pick it up by mistake. A file that keeps to the floor gives what it imports, for the
+/// manylinux policy check to judge without reading it again.
+pub fn check_output(output: &Path, floor: Glibc, target: &'static str) -> Result<Imports> {
+    let imports = read_imports(output).map_err(|reason| Error::CheckUnreadable {
         output: output.to_path_buf(),
         reason,
     })?;
-    match violation {
-        None => Ok(()),
+    match above_floor(&imports.versions, floor) {
+        None => Ok(imports),
         Some(violation) => Err(Error::GlibcAboveFloor {
             removed: std::fs::remove_file(output).is_ok(),
             output: output.to_path_buf(),
