@@ -5,8 +5,9 @@
 Every wheel's executables are linked by ziglink itself: a ziglink built with the host's linker
 links them all, through maturin, with the settings `ziglink env` gives for the host's target.
 Debian's Rust 1.85 compiles (`.ci/setup` installs it with the std of each Linux architecture);
-the hosts Debian has no std for get one from `-Zbuild-std`, Windows also gets rustc's start
-objects (`tests.harness.rtstartup`), and macOS the `rust-objcopy` rustc strips Mach-O with.
+the hosts Debian has no std for read one from a sysroot built once per rustc
+(`tests.harness.sysroot`, with rustc's start objects for Windows), and macOS gets the
+`rust-objcopy` rustc strips Mach-O with.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from pathlib import Path
 
 from release.hosts import BY_NAME, HOSTS, Host
 from tests.harness.process import run
-from tests.harness.rtstartup import compile_objects
 from tests.harness.sources import ROOT
+from tests.harness.sysroot import with_std
 from tests.harness.wheelhouse import bootstrap
 
 DEBIAN_RUSTC = "/usr/bin/rustc"
 DEBIAN_CARGO = "/usr/bin/cargo"
-# `panic = "abort"` in the release profile: its runtime is built beside std.
-BUILD_STD = "-Zbuild-std=std,panic_abort"
 TARGET_DIR = ROOT / "target" / "release-build"
 
 
@@ -63,16 +62,11 @@ def build_wheel(host: Host, out: Path, base: dict[str, str], work: Path) -> None
     if host.compatibility:
         args += ["--compatibility", host.compatibility]
     if host.build_std:
-        env["RUSTC_BOOTSTRAP"] = "1"
-        args.append(BUILD_STD)
+        env = with_std(env, host.rust)
     if host.rust.endswith("-apple-darwin"):
         from tests.harness.macho import with_rust_objcopy  # reads Mach-O: needs macholib
 
         env = with_rust_objcopy(env, work / "objcopy")
-    if host.rust.endswith("-windows-gnu"):
-        # A fixed folder: the path is in the target's rustflags, which std's build is keyed on.
-        objects = compile_objects(host.rust, TARGET_DIR / "rtstartup" / host.rust, env)
-        env[f"CARGO_TARGET_{host.rust.upper().replace('-', '_')}_RUSTFLAGS"] = f"-L {objects}"
     run(args, env=env, capture=False)
 
 

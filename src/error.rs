@@ -43,6 +43,21 @@ pub enum Error {
         removed: bool,
     },
 
+    #[error(
+        "`{}`: {cause}, so macOS would kill a process that maps it; something changed the file \
+         after zig signed it: sign it again (`codesign -s - -f` on a Mac, or `rcodesign sign`) \
+         or link again{}, or set ZIGLINK_FLOOR_CHECK=0 to skip this check",
+        output.display(),
+        if *removed { " (the file was removed)" } else { "" }
+    )]
+    MacOsSignatureBroken {
+        output: PathBuf,
+        /// What does not match, slice by slice (`macho_signature::describe`): `arm64: page 3
+        /// of 12 (at byte 0x8000) does not match its hash in the code signature`.
+        cause: String,
+        removed: bool,
+    },
+
     #[error("glibc {requested} is below the lowest glibc zig can link {target} against ({floor}); ask for {floor} or newer")]
     GlibcBelowFloor {
         requested: String,

@@ -18,6 +18,7 @@ use crate::call::after_link::elf_imports;
 use crate::call::after_link::elf_versions;
 use crate::call::after_link::glibc_check;
 use crate::call::after_link::link_inputs;
+use crate::call::after_link::macho_signature;
 use crate::call::after_link::macho_versions;
 use crate::call::after_link::pe_header;
 use crate::call::after_link::policy_check;
@@ -329,13 +330,27 @@ fn maturin_args(args: &[OsString]) {
     });
 }
 
-/// A Mach-O file, fat file or archive, as the post-link macOS check reads it.
+/// A Mach-O file, fat file or archive, as the post-link macOS checks read it.
 pub fn macho_file(data: &[u8]) {
+    use object::macho::{CPU_TYPE_ARM64, MH_BUNDLE, MH_DYLIB, MH_EXECUTE};
+
+    let signature = macho_signature::breaches(data);
+    assert_eq!(signature, macho_signature::breaches(data));
+    if let Ok(found) = &signature {
+        let _ = macho_signature::describe(found);
+    }
     let mut versions = Vec::new();
     if let Ok(images) = macho_versions::images(data) {
         let thin = data.get(..4) == Some(&object::macho::MH_MAGIC_64.to_le_bytes()[..]);
         assert!(!thin || images.len() == 1, "a thin file is one image");
         versions.extend(images.iter().filter_map(|i| i.minos));
+        // Only arm64 code that macOS maps can break its signature.
+        let arm64_code = images.iter().any(|i| {
+            i.cputype == CPU_TYPE_ARM64 && matches!(i.filetype, MH_EXECUTE | MH_DYLIB | MH_BUNDLE)
+        });
+        if let Ok(found) = &signature {
+            assert!(arm64_code || found.is_empty(), "{found:?}");
+        }
     }
     versions.extend(
         macho_versions::archive_members(data)

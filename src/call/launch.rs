@@ -262,14 +262,16 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
 }
 
 /// The checks of a good link's output: its floor, then, for glibc, the manylinux policy of
-/// that floor.
+/// that floor, and for arm64 macOS, the code signature.
 fn after_floor_check(call: &ZigCall, settings: &Settings, check: FloorCheck) -> Result<()> {
     let checked = match check.floor {
         Floor::Glibc(floor) => {
             glibc_check::check_output(check.output, floor, check.target).map(Some)
         }
         Floor::MacOs(floor) => {
-            macos_check::check_output(check.output, floor, check.target, &call.args).map(|()| None)
+            macos_check::check_output(check.output, floor, check.target, &call.args)
+                .and_then(|()| macos_check::check_signature(check.output, check.target))
+                .map(|()| None)
         }
     };
     let imports = match checked {

@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::call::after_link::macho_signature;
 use crate::error::{Error, Result};
 use crate::target::universal2::{AARCH64, TRIPLE, X86_64};
 
@@ -84,8 +85,9 @@ fn is_thin_mach_o(path: &Path) -> bool {
 }
 
 /// Writes `pair.fat` from its two halves, whole or not at all, keeping the mode of the arm64
-/// half (executables stay executable). `Ok(false)` when the pair is not Mach-O (an rlib, a
-/// dep-info file) and there is nothing to merge.
+/// half (executables stay executable), and not at all when its arm64 slice does not match its
+/// code signature. `Ok(false)` when the pair is not Mach-O (an rlib, a dep-info file) and there
+/// is nothing to merge.
 pub fn merge(pair: &Pair) -> Result<bool> {
     if !is_thin_mach_o(&pair.x86_64) || !is_thin_mach_o(&pair.aarch64) {
         return Ok(false);
@@ -100,10 +102,26 @@ pub fn merge(pair: &Pair) -> Result<bool> {
         fat.add(bytes)
             .map_err(|e| fail(format!("{}: {e}", half.display())))?;
     }
+    let mut bytes = Vec::new();
+    fat.write_to(&mut bytes).map_err(|e| fail(e.to_string()))?;
+    // The arm64 half went through a link's check, but may have been edited since (a build
+    // script, a strip): a fat file macOS kills on load is worse than none. A file the check
+    // cannot read (an unknown hash type) is left to macOS.
+    if let Ok(breaches) = macho_signature::breaches(&bytes) {
+        if !breaches.is_empty() {
+            return Err(fail(format!(
+                "{}, so macOS would kill a process that maps it; sign `{}` again or build it \
+                 again",
+                macho_signature::describe(&breaches),
+                pair.aarch64.display()
+            )));
+        }
+    }
     let dir = pair.fat.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
     let mut out = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(e.to_string()))?;
-    fat.write_to(out.as_file_mut())
+    out.as_file_mut()
+        .write_all(&bytes)
         .map_err(|e| fail(e.to_string()))?;
     out.as_file_mut().flush().map_err(|e| fail(e.to_string()))?;
     let mode = std::fs::metadata(&pair.aarch64)
@@ -165,6 +183,50 @@ mod tests {
             aarch64: arm,
         };
         assert!(!merge(&pair).unwrap());
+        assert!(!pair.fat.exists());
+    }
+
+    #[test]
+    fn refuses_to_merge_an_arm64_half_that_does_not_match_its_signature() {
+        use crate::call::after_link::macho_signature::{breaches, signed, Spec};
+        use crate::call::after_link::macho_versions::thin;
+        use object::macho::{CPU_TYPE_X86_64, LC_VERSION_MIN_MACOSX};
+
+        let dir = tempfile::tempdir().unwrap();
+        let x86 = dir.path().join("x86_64-apple-darwin").join("hello");
+        let arm = dir.path().join("aarch64-apple-darwin").join("hello");
+        for path in [&x86, &arm] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        }
+        std::fs::write(
+            &x86,
+            thin(
+                CPU_TYPE_X86_64,
+                &[LC_VERSION_MIN_MACOSX, 16, 0x000a_0c00, 0],
+            ),
+        )
+        .unwrap();
+        let (mut image, _) = signed(Spec::default());
+        std::fs::write(&arm, &image).unwrap();
+        let pair = Pair {
+            fat: dir.path().join("universal2-apple-darwin").join("hello"),
+            x86_64: x86,
+            aarch64: arm.clone(),
+        };
+        assert!(merge(&pair).unwrap());
+        assert_eq!(breaches(&std::fs::read(&pair.fat).unwrap()), Ok(Vec::new()));
+
+        std::fs::remove_file(&pair.fat).unwrap();
+        image[200] ^= 1;
+        std::fs::write(&arm, &image).unwrap();
+        let error = merge(&pair).unwrap_err();
+        assert!(matches!(error, Error::Universal2 { .. }), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("the arm64 slice: page 1 of 4 (at byte 0x0) does not match"),
+            "{error}"
+        );
         assert!(!pair.fat.exists());
     }
 }

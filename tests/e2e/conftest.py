@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import FIXTURES, Sandbox, clean_environ, copy_tree, run, venv_with, with_path
+from tests.harness.sysroot import with_std
 from tests.harness.wheelhouse import build_wheelhouse
 
 
@@ -43,6 +44,16 @@ def sandbox(tmp_path, tmp_path_factory) -> Sandbox:
     return Sandbox(tmp_path / "sandbox", shared_caches(tmp_path_factory))
 
 
+@pytest.fixture(scope="session")
+def sandbox_factory(tmp_path_factory):
+    """`sandbox_factory(folder)`: a Sandbox in `folder`, for fixtures wider than one test."""
+
+    def make(folder: Path) -> Sandbox:
+        return Sandbox(folder / "sandbox", shared_caches(tmp_path_factory))
+
+    return make
+
+
 def max_glibc(binary: Path) -> tuple[int, int]:
     """The highest GLIBC_x.y version the binary needs, from `readelf -V`."""
     out = subprocess.run(
@@ -68,6 +79,18 @@ def install_ziglink(venv: Path, wheelhouse: Path, tmp_path_factory) -> Path:
 def installed(wheelhouse, tmp_path_factory) -> Path:
     """A venv with ziglink installed from the wheelhouse."""
     return install_ziglink(tmp_path_factory.mktemp("ziglink-venv"), wheelhouse, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def std_for(installed):
+    """`std_for(env, *triples)`: `env` with each target's std read from its cached sysroot
+    (tests/harness/sysroot.py), which the ziglink under test builds where none is cached."""
+    builder = with_path(clean_environ(), installed)
+
+    def add(env: dict[str, str], *triples: str) -> dict[str, str]:
+        return with_std(env, *triples, builder=builder)
+
+    return add
 
 
 @pytest.fixture

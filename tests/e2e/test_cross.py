@@ -18,6 +18,7 @@ import pytest
 from conftest import max_glibc
 
 from tests.harness import EXAMPLE, FIXTURES, copy_tree, run
+from tests.harness.sysroot import with_std
 
 pytestmark = pytest.mark.e2e
 
@@ -62,10 +63,10 @@ def ziglink_cargo(
     crate: Path, env: dict[str, str], spec: str, *extra: str, build_std=False, command="build"
 ):
     args = ["ziglink", "cargo", command, "--locked", "--target", spec, *extra]
-    if build_std:
-        env = {**env, "RUSTC_BOOTSTRAP": "1"}
-        args.append("-Zbuild-std")
-    return run(args, env={**env, **DEBIAN_RUST}, cwd=crate)
+    env = {**env, **DEBIAN_RUST}
+    if build_std:  # Debian has no std for it: the cached sysroot's
+        env = with_std(env, spec.split(".")[0])
+    return run(args, env=env, cwd=crate)
 
 
 def machine(binary: Path) -> str:
@@ -143,10 +144,8 @@ RUN_TARGETS = [
     ("s390x-unknown-linux-gnu.2.17", "s390x", ["runs under `qemu-s390x -L /usr/s390x-linux-gnu`"]),
     # where binfmt_misc has no qemu-arm entry, ziglink's runner does it
     ("armv7-unknown-linux-gnueabihf.2.17", "arm", ["binfmt_misc (qemu-arm)", "under `qemu-arm`"]),
-    # std from source: on demand, `nox -s platforms`
-    pytest.param(
-        "aarch64-unknown-linux-musl", "aarch64", AARCH64_QEMU, marks=pytest.mark.platforms
-    ),
+    # std from a sysroot built from source (tests/harness/sysroot.py)
+    ("aarch64-unknown-linux-musl", "aarch64", AARCH64_QEMU),
 ]
 
 
@@ -166,16 +165,13 @@ def test_cargo_test_and_run_execute_the_targets_programs(hello, cargo_env, spec,
     # A wrong architecture fails the test: the check is real.
     wrong = {**cargo_env, **DEBIAN_RUST, "HELLO_BIN_EXPECT_ARCH": "x86_64"}
     if build_std:
-        wrong["RUSTC_BOOTSTRAP"] = "1"
+        wrong = with_std(wrong, spec)
     args = ["ziglink", "cargo", "test", "--locked", "--target", spec]
-    args += ["-Zbuild-std"] if build_std else []
     failed = run(args, env=wrong, cwd=hello, check=False)
     assert failed.returncode != 0 and "runs_on_the_expected_architecture" in failed.stdout
 
 
-# -Zbuild-std per target: on demand, `nox -s platforms`; `nox -s dist-check` runs ziglink's own
-# x86_64 musl wheel.
-@pytest.mark.platforms
+# std from the cached sysroot of each target (tests/harness/sysroot.py).
 @pytest.mark.parametrize(
     ("triple", "runner"),
     [("x86_64-unknown-linux-musl", []), ("aarch64-unknown-linux-musl", ["qemu-aarch64"])],

@@ -3,25 +3,27 @@ aarch64 apple-darwin, from Linux. No Mac runs them here, so each file is read fi
 (tests/harness/macho.py): CPU, file type, the deployment target it records, the dylibs it
 loads, its exports and undefined symbols, and the ad-hoc signature arm64 needs.
 
-rustup cannot add apple targets on these machines; std is built from Debian's `rust-web-src`
-with `-Zbuild-std`, once per arch and shared by the tests through one target folder.
+rustup cannot add apple targets on these machines; std comes from a sysroot built once per
+arch from Debian's `rust-web-src` (tests/harness/sysroot.py), and the tests share one target
+folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.harness import EXAMPLE, FIXTURES, copy_tree, run
-from tests.harness.macho import ARM64, X86_64, image, images, with_rust_objcopy
+from tests.harness.macho import ARM64, X86_64, Image, image, images, tbd_exports, with_rust_objcopy
 
-# Each family pays for a std of its own (-Zbuild-std): on demand, `nox -s platforms`.
-pytestmark = [pytest.mark.e2e, pytest.mark.platforms]
+pytestmark = pytest.mark.e2e
 
-DEBIAN_RUST = {"RUSTC": "/usr/bin/rustc", "CARGO": "/usr/bin/cargo", "RUSTC_BOOTSTRAP": "1"}
+APPLE = ("aarch64-apple-darwin", "x86_64-apple-darwin")
 SYSTEM = "/usr/lib/libSystem.B.dylib"
 # crates.io's libc (pyo3 uses it) links libiconv on apple targets; zig has no libiconv, so
 # ziglink gives it a stub that names the one every macOS has in /usr/lib.
@@ -42,14 +44,14 @@ def shared(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("macos")
 
 
-def with_shared(env: dict[str, str], shared: Path) -> dict[str, str]:
-    env = {**env, **DEBIAN_RUST, "CARGO_TARGET_DIR": str(shared / "target")}
+def with_shared(env: dict[str, str], shared: Path, std_for) -> dict[str, str]:
+    env = {**std_for(env, *APPLE), "CARGO_TARGET_DIR": str(shared / "target")}
     return with_rust_objcopy(env, shared / "tools")
 
 
 @pytest.fixture
-def mac_env(cargo_env, shared) -> dict[str, str]:
-    return with_shared(cargo_env, shared)
+def mac_env(cargo_env, shared, std_for) -> dict[str, str]:
+    return with_shared(cargo_env, shared, std_for)
 
 
 def fresh(fixture: Path, tmp_path: Path) -> Path:
@@ -65,7 +67,7 @@ def fresh(fixture: Path, tmp_path: Path) -> Path:
 
 def build(crate: Path, env: dict[str, str], spec: str, *extra: str, check=True):
     args = ["ziglink", "cargo", "build", "--locked", "--release", "--target", spec]
-    return run([*args, "-Zbuild-std", *extra], env=env, cwd=crate, check=check)
+    return run([*args, *extra], env=env, cwd=crate, check=check)
 
 
 def release(env: dict[str, str], triple: str, name: str) -> Path:
@@ -98,23 +100,52 @@ def test_binary_records_the_deployment_target_asked_for(
     assert binary.filetype == "execute"
     assert binary.minos == minos
     assert binary.dylibs == [SYSTEM], "-lSystem -lc -lm are one library: one load command"
-    # arm64 macOS kills an unsigned binary; zig signs ad hoc there, and only there.
+    # arm64 macOS kills an unsigned binary, or one whose pages do not match their hashes; zig
+    # signs ad hoc there, and only there.
     assert binary.signed == (arch == "aarch64")
+    assert binary.signature_problems == []
 
 
-def test_pyo3_extension_is_a_dylib_that_leaves_python_to_the_interpreter(mac_env, tmp_path):
+def libsystem_exports(installed: Path) -> set[str]:
+    """What zig's libSystem stub exports, with every library it re-exports (what dyld would
+    find behind /usr/lib/libSystem.B.dylib)."""
+    (stub,) = installed.parent.glob(
+        "lib/python*/site-packages/ziglang/lib/libc/darwin/libSystem.tbd"
+    )
+    return set().union(*tbd_exports(stub).values())
+
+
+def assert_binds_as_dyld_would(ext: Image, installed: Path) -> None:
+    """Exactly the interpreter's symbols (`_Py*`, `__Py*`) are left to the flat namespace, and
+    every other undefined symbol names a library the file loads that exports it."""
+    python = {s for s in ext.undefined if re.match(r"_+Py", s)}
+    flat = {s for s, lib in ext.bound_from.items() if lib == "dynamic lookup"}
+    assert python and flat == python, sorted(flat ^ python)
+    system = libsystem_exports(installed)
+    unbound = {
+        s: lib
+        for s, lib in ext.bound_from.items()
+        if s not in python and not (lib == SYSTEM and s in system)
+    }
+    assert unbound == {}, unbound
+
+
+def test_pyo3_extension_is_a_dylib_that_leaves_python_to_the_interpreter(
+    mac_env, installed, tmp_path
+):
     """What maturin asks for a macOS extension (`-undefined dynamic_lookup`), through cargo."""
     crate = fresh(EXAMPLE, tmp_path)
     lookup = ["--", "-C", "link-arg=-undefined", "-C", "link-arg=dynamic_lookup"]
     args = ["ziglink", "cargo", "rustc", "--locked", "--release", "--lib"]
-    args += ["--target", "aarch64-apple-darwin", "-Zbuild-std", *lookup]
+    args += ["--target", "aarch64-apple-darwin", *lookup]
     run(args, env=mac_env, cwd=crate)
     ext = image(release(mac_env, "aarch64-apple-darwin", "libpyo3_hello.dylib"))
     assert (ext.cputype, ext.filetype, ext.minos) == (ARM64, "dylib", (11, 0, 0))
     assert "_PyInit_pyo3_hello" in ext.exported
     assert {"_PyModule_Create2", "_PyLong_FromLong"} & ext.undefined, sorted(ext.undefined)[:20]
     assert sorted(ext.dylibs) == [SYSTEM, ICONV], "no libpython: the interpreter provides it"
-    assert ext.signed
+    assert ext.signature_valid, ext.signature_problems
+    assert_binds_as_dyld_would(ext, installed)
 
 
 def test_c_cxx_and_cmake_code_for_arm64_macos(mac_env, tmp_path):
@@ -132,14 +163,14 @@ def test_c_cxx_and_cmake_code_for_arm64_macos(mac_env, tmp_path):
     assert {image(o).minos for o in objects} == {(11, 0, 0)}
 
 
-def maturin_wheel(spec, wheelhouse, sandbox, shared, tmp_path) -> tuple[str, Path]:
+def maturin_wheel(spec, wheelhouse, sandbox, shared, std_for, tmp_path) -> tuple[str, Path]:
     """The example as a wheel for `spec`, built through uv by the ziglink.maturin backend, which
     sets ziglink up for each apple target `spec` stands for: the wheel's name and its extension
     module."""
     src = fresh(EXAMPLE, tmp_path)
     out = tmp_path / "out"
-    env = with_shared(sandbox.env, shared)
-    build_args = f"build-args=--target {spec} -Zbuild-std"
+    env = with_shared(sandbox.env, shared, std_for)
+    build_args = f"build-args=--target {spec}"
     run(
         ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,
          "--config-setting", build_args, "-o", out, src],
@@ -159,15 +190,19 @@ def maturin_wheel(spec, wheelhouse, sandbox, shared, tmp_path) -> tuple[str, Pat
     ],
     ids=["arm64", "x86_64"],
 )
-def test_maturin_wheel_for_macos(wheelhouse, sandbox, shared, tmp_path, triple, tag, cpu, minos):
+def test_maturin_wheel_for_macos(
+    wheelhouse, installed, sandbox, shared, std_for, tmp_path, triple, tag, cpu, minos
+):
     """maturin drives cargo with ziglink as the linker, as `maturin build --zig` users do."""
-    name, so = maturin_wheel(triple, wheelhouse, sandbox, shared, tmp_path)
+    name, so = maturin_wheel(triple, wheelhouse, sandbox, shared, std_for, tmp_path)
     assert name.endswith(f"-cp39-abi3-{tag}.whl"), name
     ext = image(so)
     assert (ext.cputype, ext.minos) == (cpu, minos)
     assert ext.filetype in ("dylib", "bundle")
     assert "_PyInit_pyo3_hello" in ext.exported
     assert ext.signed == (cpu == ARM64)
+    assert ext.signature_problems == []
+    assert_binds_as_dyld_would(ext, installed)
 
 
 def test_input_built_for_a_newer_macos_is_refused_and_removed(mac_env, tmp_path):
@@ -183,7 +218,7 @@ def test_input_built_for_a_newer_macos_is_refused_and_removed(mac_env, tmp_path)
     crate = fresh(FIXTURES / "hello-bin", tmp_path)
     # Only the binary's own link gets the object: std, built by the tests above, is reused.
     link = ["ziglink", "cargo", "rustc", "--locked", "--release", "--bin", "hello-bin"]
-    link += ["--target", "aarch64-apple-darwin", "-Zbuild-std", "--", "-C", f"link-arg={newer}"]
+    link += ["--target", "aarch64-apple-darwin", "--", "-C", f"link-arg={newer}"]
     failed = run(link, env=mac_env, cwd=crate, check=False)
     assert failed.returncode != 0
     line = next((x for x in failed.stderr.splitlines() if "above the deployment target" in x), "")
@@ -204,6 +239,7 @@ def test_universal2_build_merges_both_arches(mac_env, tmp_path):
     assert f"Merged {fat}" in built.stderr, built.stderr
     assert "Finished" in built.stderr, "cargo's own messages still reach the user"
     slices = [(i.cputype, i.filetype, i.minos, i.signed) for i in images(fat)]
+    assert [i.signature_problems for i in images(fat)] == [[], []]
     assert slices == [
         (X86_64, "execute", (10, 12, 0), False),
         (ARM64, "execute", (11, 0, 0), True),
@@ -211,14 +247,17 @@ def test_universal2_build_merges_both_arches(mac_env, tmp_path):
     assert os.access(fat, os.X_OK)
 
 
-def test_maturin_universal2_wheel(wheelhouse, sandbox, shared, tmp_path):
+def test_maturin_universal2_wheel(wheelhouse, sandbox, shared, std_for, tmp_path):
     """maturin builds each arch with ziglink as its linker and merges them itself."""
-    name, so = maturin_wheel("universal2-apple-darwin", wheelhouse, sandbox, shared, tmp_path)
+    spec = "universal2-apple-darwin"
+    name, so = maturin_wheel(spec, wheelhouse, sandbox, shared, std_for, tmp_path)
     # maturin adds the tags of each half to the universal2 one.
     assert "-cp39-abi3-macosx_10_12_universal2." in name, name
     slices = images(so)
     assert [(i.cputype, i.minos) for i in slices] == [(X86_64, (10, 12, 0)), (ARM64, (11, 0, 0))]
     assert all("_PyInit_pyo3_hello" in i.exported for i in slices)
+    assert [i.signature_problems for i in slices] == [[], []]
+    assert slices[1].signature_valid
 
 
 def fake_sdk(root: Path) -> Path:
@@ -243,7 +282,7 @@ def fake_sdk(root: Path) -> Path:
 def test_framework_links_from_sdkroot_and_without_one_says_how(mac_env, tmp_path):
     crate = fresh(FIXTURES / "hello-bin", tmp_path)
     link = ["ziglink", "cargo", "rustc", "--locked", "--release", "--bin", "hello-bin"]
-    link += ["--target", "aarch64-apple-darwin", "-Zbuild-std", "--"]
+    link += ["--target", "aarch64-apple-darwin", "--"]
     link += ["-C", "link-arg=-framework", "-C", "link-arg=ZiglinkDemo"]
     failed = run(link, env=mac_env, cwd=crate, check=False)
     assert failed.returncode != 0
@@ -271,3 +310,48 @@ def test_framework_links_from_sdkroot_and_without_one_says_how(mac_env, tmp_path
     binary = image(release(mac_env, "aarch64-apple-darwin", "hello-bin"))
     assert sorted(binary.dylibs) == [DEMO_FRAMEWORK, SYSTEM]
     assert binary.minos == (11, 0, 0)
+
+
+# Stands in for a tool that edits a file after zig signed it: runs zig, then changes one byte
+# of the first page of each arm64 Mach-O file zig wrote.
+EDIT_AFTER_SIGNING = """#!{python}
+import os, subprocess, sys
+args = sys.argv[1:]
+code = subprocess.call([os.environ["REAL_ZIG"], *args])
+words = list(args)
+for arg in args:
+    if arg.startswith("@") and os.path.isfile(arg[1:]):
+        words += [w.strip('"') for w in open(arg[1:]).read().split()]
+if code == 0 and "-o" in words:
+    out = words[words.index("-o") + 1]
+    with open(out, "r+b") as f:
+        head = f.read(8)
+        if head[:4] == bytes.fromhex("cffaedfe") and head[4:8] == bytes.fromhex("0c000001"):
+            f.seek(0x1000)
+            byte = f.read(1)
+            f.seek(0x1000)
+            f.write(bytes([byte[0] ^ 0xFF]))
+sys.exit(code)
+"""
+
+
+def test_a_file_edited_after_zig_signed_it_is_refused_and_removed(mac_env, installed, tmp_path):
+    """The page hashes of the ad-hoc signature are checked after the link: a file whose page
+    no longer matches would be killed by the arm64 kernel, so it never reaches cargo."""
+    (zig,) = installed.parent.glob("lib/python*/site-packages/ziglang/zig")
+    wrapper = tmp_path / "zig"
+    wrapper.write_text(EDIT_AFTER_SIGNING.format(python=sys.executable))
+    wrapper.chmod(0o755)
+    env = {**mac_env, "ZIGLINK_ZIG": str(wrapper), "REAL_ZIG": str(zig)}
+    env["ZIG_LIB_DIR"] = str(zig.parent / "lib")
+    crate = fresh(FIXTURES / "hello-bin", tmp_path)
+    failed = build(crate, env, "aarch64-apple-darwin", check=False)
+    assert failed.returncode != 0
+    line = next((x for x in failed.stderr.splitlines() if "code signature" in x), "")
+    assert "does not match its hash in the code signature" in line, failed.stderr
+    assert "(the file was removed)" in line, line
+    linked = Path(line.split("`")[1])
+    assert linked.parent.name == "deps" and not linked.exists(), line
+    # The same link without the edit passes the check.
+    build(crate, mac_env, "aarch64-apple-darwin")
+    assert image(release(mac_env, "aarch64-apple-darwin", "hello-bin")).signature_valid

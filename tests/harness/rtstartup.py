@@ -1,7 +1,7 @@
 """rustc's start and end objects for `*-windows-gnu` (`rsbegin.o`, `rsend.o`). rustup's std for
-those targets ships them; cargo's `-Zbuild-std` does not build them, so the Windows tests and the
-side-by-side comparison compile them from Debian's `rust-web-src` and put them on the target's
-library path."""
+those targets ships them; cargo's `-Zbuild-std` does not build them, so the test sysroots
+(tests/harness/sysroot.py) and the side-by-side comparison compile them from Debian's
+`rust-web-src`."""
 
 from __future__ import annotations
 

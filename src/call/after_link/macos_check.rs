@@ -3,12 +3,14 @@
 //! check reads both: the file's own `LC_BUILD_VERSION` (or `LC_VERSION_MIN_MACOSX`), and the
 //! objects and archive members the line gave zig, any of which may have been compiled for a
 //! newer macOS and may then call what an older one lacks. Apple's linker only warns about the
-//! second; a wheel tagged for F that does not load on F is the failure this prevents.
+//! second; a wheel tagged for F that does not load on F is the failure this prevents. Beside
+//! it, for arm64, the check that the file still matches the code signature zig gave it.
 
 use std::ffi::OsString;
 use std::path::Path;
 
 use crate::call::after_link::link_inputs::{self, Kind};
+use crate::call::after_link::macho_signature;
 use crate::call::after_link::macho_versions;
 use crate::error::{Error, Result};
 use crate::target::macos::MacOs;
@@ -90,6 +92,26 @@ pub fn check_output(
     }
 }
 
+/// Checks that the arm64 code of the file a link for `target` wrote matches its code signature,
+/// and removes the file when it does not: macOS would kill whatever loads it, at the first
+/// page that does not match, far from the build that broke it. Other targets pass unread, as
+/// only arm64 macOS insists on signed code.
+pub fn check_signature(output: &Path, target: &'static str) -> Result<()> {
+    if !target.starts_with("aarch64-") {
+        return Ok(());
+    }
+    let data = std::fs::read(output).map_err(|e| unreadable(output, e.to_string()))?;
+    let breaches = macho_signature::breaches(&data).map_err(|reason| unreadable(output, reason))?;
+    if breaches.is_empty() {
+        return Ok(());
+    }
+    Err(Error::MacOsSignatureBroken {
+        removed: std::fs::remove_file(output).is_ok(),
+        output: output.to_path_buf(),
+        cause: macho_signature::describe(&breaches),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +163,50 @@ mod tests {
         );
 
         let missing = check_output(&output, floor, target, &line(&[])).unwrap_err();
+        assert!(
+            matches!(missing, Error::CheckUnreadable { .. }),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn refuses_and_removes_arm64_code_that_does_not_match_its_signature() {
+        use crate::call::after_link::macho_signature::{signed, Spec};
+
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("out");
+        let (mut image, _) = signed(Spec::default());
+        let arm = "aarch64-apple-darwin";
+        std::fs::write(&output, &image).unwrap();
+        assert!(check_signature(&output, arm).is_ok());
+        assert!(output.exists());
+
+        image[2100] ^= 1;
+        std::fs::write(&output, &image).unwrap();
+        // x86_64 macOS runs unsigned code: its links are not read for this.
+        assert!(check_signature(&output, "x86_64-apple-darwin").is_ok());
+        let error = check_signature(&output, arm).unwrap_err();
+        assert!(
+            matches!(error, Error::MacOsSignatureBroken { .. }),
+            "{error}"
+        );
+        let text = error.to_string();
+        assert!(
+            text.contains(&format!(
+                "`{}`: arm64: page 3 of 4 (at byte 0x800) does not match its hash in the code \
+                 signature, so macOS would kill a process that maps it",
+                output.display()
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains("or link again (the file was removed)"),
+            "{text}"
+        );
+        assert!(!output.exists());
+
+        // `-o /dev/null`, or a file gone: a warning, not a failure.
+        let missing = check_signature(&output, arm).unwrap_err();
         assert!(
             matches!(missing, Error::CheckUnreadable { .. }),
             "{missing}"

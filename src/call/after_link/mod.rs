@@ -1,7 +1,7 @@
-//! What ziglink does once zig has linked: the floor checks (glibc, macOS), the manylinux policy
-//! check, debug stripping and PE header flags on a success, and naming the input to blame on a
-//! failure. Reads ELF, Mach-O and PE files and archives, which are untrusted input: every
-//! reader is total (fuzzed in `fuzz/`).
+//! What ziglink does once zig has linked: the floor checks (glibc, macOS, and with macOS the
+//! arm64 code signature), the manylinux policy check, debug stripping and PE header flags on a
+//! success, and naming the input to blame on a failure. Reads ELF, Mach-O and PE files and
+//! archives, which are untrusted input: every reader is total (fuzzed in `fuzz/`).
 //!
 //! May depend on `target`, `text` and `error`.
 
@@ -11,6 +11,7 @@ pub mod elf_versions;
 pub mod failed_link;
 pub mod glibc_check;
 pub mod link_inputs;
+pub mod macho_signature;
 pub mod macho_versions;
 pub mod macos_check;
 pub mod pe_header;
