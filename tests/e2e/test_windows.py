@@ -161,13 +161,15 @@ def test_windows_wheel_imports_in_windows_cpython(windows_wheel, shared, win_env
     # Wine 8 lacks ProcessPrng, which std imports: the stand-in goes beside the .pyd.
     dll = stand_in("x86_64-pc-windows-gnu", win_env, shared)
     shutil.copy2(dll, site / "pyo3_hello" / dll.name)
+    # Not `platform`: its machine() asks WMI, which wine 8 lacks (propsys.VariantToString).
     probe = (
-        "import sys, platform, pyo3_hello as m; "
-        "print(sys.platform, platform.machine(), platform.python_version(), "
-        "m.__file__.endswith('.pyd'), m.add(40, 2), m.survives_panic())"
+        "import sys, struct, pyo3_hello as m; "
+        "print(sys.platform, struct.calcsize('P') * 8, '%d.%d.%d' % sys.version_info[:3], "
+        "sys.modules['pyo3_hello.pyo3_hello'].__file__.endswith('.pyd'), m.add(40, 2), "
+        "m.survives_panic())"
     )
     ran = run_python(tmp_path / "python", probe, prefix=shared / "wine", env=win_env)
-    assert ran.stdout.split() == ["win32", "AMD64", "3.13.2", "True", "42", "True"], ran
+    assert ran.stdout.split() == ["win32", "64", "3.13.2", "True", "42", "True"], ran
 
 
 def test_msvc_targets_are_refused_with_the_way_out(win_env, tmp_path):

@@ -36,9 +36,12 @@ def _unpack(sdist: Path, into: Path) -> None:
         data = tar.extractfile(member)
         assert data is not None, member.name
         with zipfile.ZipFile(data) as embedded:
-            embedded.extractall(into)
-    if not (into / "python.exe").is_file():
-        raise RuntimeError(f"{sdist.name}'s data.zip has no python.exe")
+            embedded.extractall(into.parent / "unzipped")
+    # The zip holds one folder per CPython (`cp313/`).
+    found = sorted((into.parent / "unzipped").glob("**/python.exe"))
+    if len(found) != 1:
+        raise RuntimeError(f"{sdist.name}'s data.zip holds {len(found)} python.exe, not one")
+    found[0].parent.rename(into)
 
 
 def embeddable(env: Mapping[str, str]) -> Path:
