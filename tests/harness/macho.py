@@ -19,8 +19,10 @@ from macholib.SymbolTable import SymbolTable
 
 ARM64 = 0x0100000C
 X86_64 = 0x01000007
-# The library ordinal of a symbol left to the flat namespace (`-undefined dynamic_lookup`).
-DYNAMIC_LOOKUP = 0xFE
+# The library ordinals of a symbol bound to no library (`-undefined dynamic_lookup`): ld64
+# writes DYNAMIC_LOOKUP_ORDINAL (0xfe) into the symbol table, zig 0.17 writes 0 and leaves the
+# flat lookup to its bind information.
+DYNAMIC_LOOKUP = (0x00, 0xFE)
 LOADS = (
     mach_o.LC_LOAD_DYLIB,
     mach_o.LC_LOAD_WEAK_DYLIB,
@@ -83,7 +85,7 @@ def images(path: Path) -> list[Image]:
         bound_from = {}
         for entry, name in symbols.undefsyms:
             ordinal = (entry.n_desc >> 8) & 0xFF
-            if ordinal == DYNAMIC_LOOKUP:
+            if ordinal in DYNAMIC_LOOKUP:
                 library = "dynamic lookup"
             elif 1 <= ordinal <= len(loaded):
                 library = loaded[ordinal - 1]
