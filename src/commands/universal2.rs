@@ -188,7 +188,8 @@ mod tests {
 
     #[test]
     fn refuses_to_merge_an_arm64_half_that_does_not_match_its_signature() {
-        use crate::call::after_link::macho_signature::{breaches, signed, Spec};
+        use crate::call::after_link::code_signature::{signed, Spec};
+        use crate::call::after_link::macho_signature::breaches;
         use crate::call::after_link::macho_versions::thin;
         use object::macho::{CPU_TYPE_X86_64, LC_VERSION_MIN_MACOSX};
 

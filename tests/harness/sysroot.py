@@ -37,7 +37,7 @@ DEBIAN_CARGO = "/usr/bin/cargo"
 # What rustup's std has: std with both panic runtimes, and `test` for `cargo test` harnesses.
 CRATES = "std,panic_abort,test"
 # Part of the key: a change to how a sysroot is built makes every cached one stale.
-RECIPE = f"release; bitcode; -Zbuild-std={CRATES}; start objects for *-windows-gnu; v1"
+RECIPE = f"release; bitcode; -Zbuild-std={CRATES}; start objects for *-windows-gnu; panic_abort with abort; v2"
 MANIFEST = """[package]
 name = "ziglink-sysroot"
 version = "0.0.0"
@@ -48,8 +48,26 @@ path = "lib.rs"
 
 [workspace]
 """
+# rustc refuses a panic=abort crate (ziglink's own release profile) whose panic_abort runtime
+# was not itself built with that strategy; rust's bootstrap builds it so, and cargo's build-std
+# builds it with the profile's strategy (unwind here, which std needs for unwinding crates).
+PANIC_ABORT_WRAPPER = """#!/bin/sh
+prev=
+for arg; do
+    if [ "$prev" = --crate-name ] && [ "$arg" = panic_abort ]; then exec "$@" -Cpanic=abort; fi
+    prev=$arg
+done
+exec "$@"
+"""
 # What a build's environment may carry that would change std's code, or what is built where.
-DROPPED = ("CARGO_TARGET_DIR", "CARGO_BUILD_TARGET", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS")
+DROPPED = (
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+)
 DROPPED_PREFIXES = ("MACOSX_DEPLOYMENT_TARGET", "CARGO_PROFILE_")
 
 
@@ -116,6 +134,10 @@ def build(triple: str, into: Path, env: Mapping[str, str]) -> None:
     # As rustup's std: with the bitcode a crate built with `lto = true` needs (cargo would
     # leave it out, since nothing in this build uses it); the last -C wins.
     env[rustflags_var(triple)] = "-Cembed-bitcode=yes"
+    wrapper = into / "rustc-wrapper"
+    wrapper.write_text(PANIC_ABORT_WRAPPER)
+    wrapper.chmod(0o700)
+    env["RUSTC_WRAPPER"] = str(wrapper)
     run(args, env={**env, "CARGO_TARGET_DIR": str(target)}, cwd=crate)
     lib = lib_dir(into, triple)
     lib.mkdir(parents=True)
@@ -126,6 +148,7 @@ def build(triple: str, into: Path, env: Mapping[str, str]) -> None:
         rtstartup.compile_objects(triple, lib, env)
     shutil.rmtree(crate)
     shutil.rmtree(target)
+    wrapper.unlink()
 
 
 def sysroot(triple: str, env: Mapping[str, str]) -> Path:

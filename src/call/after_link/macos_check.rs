@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn refuses_and_removes_arm64_code_that_does_not_match_its_signature() {
-        use crate::call::after_link::macho_signature::{signed, Spec};
+        use crate::call::after_link::code_signature::{signed, Spec};
 
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("out");

@@ -5,6 +5,7 @@
 //!
 //! May depend on `target`, `text` and `error`.
 
+pub mod code_signature;
 pub mod compiler_marks;
 pub mod elf_imports;
 pub mod elf_versions;
