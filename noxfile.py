@@ -176,8 +176,8 @@ def windows(session: nox.Session) -> None:
 
 DIST = ROOT / "target" / "dist"
 # What `dist-check` (in CI) builds and checks: the main Linux wheel, the musl one (Alpine; its
-# std comes from -Zbuild-std), the Windows wheel run under wine, and the sdist. `nox -s dist`
-# does every host.
+# std comes from a cached sysroot, tests/harness/sysroot.py), the Windows wheel run under wine,
+# and the sdist. `nox -s dist` does every host.
 DIST_CHECK_HOSTS = "linux-x86_64,musl-x86_64,windows-x64"
 
 
