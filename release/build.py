@@ -36,7 +36,7 @@ def build(out: Path, hosts: list[Host], work: Path) -> list[Path]:
     for old in out.glob("ziglink-*"):
         old.unlink()
     venv = bootstrap(work / "venv")
-    # maturin runs `cargo` from PATH: Debian's, whose -Zbuild-std matches Debian's std source.
+    # maturin runs `cargo` from PATH: Debian's, the one the sysroots' std is built with.
     tools = work / "tools"
     tools.mkdir(exist_ok=True)
     (tools / "cargo").unlink(missing_ok=True)

@@ -18,7 +18,7 @@ class Host:
     platform_tag: str
     # The platform of ziglang's wheel for this host (pip's --platform).
     ziglang_platform: str
-    # Debian has no std for it: cargo builds one (-Zbuild-std).
+    # Debian has no std for it: it comes from a sysroot built once (tests/harness/sysroot.py).
     build_std: bool = False
 
 

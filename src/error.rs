@@ -208,12 +208,6 @@ pub enum Error {
     )]
     CannotInferTarget,
 
-    #[error(
-        "cannot tell which Rust target to compile for (cargo sets TARGET for build scripts); \
-         set ZIGLINK_TARGET, e.g. ZIGLINK_TARGET=aarch64-unknown-linux-gnu"
-    )]
-    CannotInferCompileTarget,
-
     #[error("cannot read response file `{path}`: {source}")]
     ResponseFile {
         path: PathBuf,

@@ -12,6 +12,9 @@ use crate::target::triple::{self, Target, TargetSpec};
 use crate::target::universal2;
 
 pub const TARGET: &str = "ZIGLINK_TARGET";
+/// The one target `ziglink cargo` (and so the backend) builds, for a C tool run with no target
+/// of its own: maturin's cc-rs probes the compiler it was given outside any build script.
+pub const BUILD_TARGET: &str = "ZIGLINK_BUILD_TARGET";
 pub const GLIBC: &str = "ZIGLINK_GLIBC";
 /// The prefix of `ZIGLINK_MACOS_<TRIPLE>`, the deployment target `ziglink cargo` sets for one
 /// apple target (from a suffix), which wins over `MACOSX_DEPLOYMENT_TARGET`.
@@ -68,6 +71,9 @@ pub struct Settings {
     /// `ZIGLINK_TARGET`: a Rust triple (optionally `.MAJOR.MINOR`) used for every call instead
     /// of the one read from the link line.
     pub target: Option<String>,
+    /// `ZIGLINK_BUILD_TARGET`: the target of the build a C tool runs in, when its line and
+    /// cargo's `TARGET` name none.
+    pub build_target: Option<String>,
     /// `ZIGLINK_GLIBC`: the glibc floor for glibc targets.
     pub glibc: Option<Glibc>,
     /// `MACOSX_DEPLOYMENT_TARGET`: the macOS floor for apple targets, as rustc and cc-rs read
@@ -106,6 +112,7 @@ impl Settings {
         };
         Ok(Settings {
             target: text(TARGET),
+            build_target: text(BUILD_TARGET),
             glibc,
             deployment_target: text(macos::DEPLOYMENT_TARGET),
             sdkroot: get(apple_sdk::SDKROOT),

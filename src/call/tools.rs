@@ -16,8 +16,9 @@ use crate::call::response;
 use crate::call::rules;
 use crate::call::rustc_cpu;
 use crate::call::settings::Settings;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::ExitCode;
+use crate::target::host;
 use crate::zig::find::Zig;
 use crate::zig::version;
 
@@ -114,13 +115,16 @@ pub fn prepare(
         Tool::Cc | Tool::Cxx => {
             let expanded = response::expand(args, &|path| std::fs::read(path))?;
             // The line's own `--target=` (when it is a Rust triple) is the most specific;
-            // cargo's TARGET, which build scripts and what they run inherit, comes next.
+            // cargo's TARGET, which build scripts and what they run inherit, comes next. A
+            // compiler run outside any build script (maturin's cc-rs asks it `-E` what family
+            // it is) compiles for the build's target, else the host, as a plain `cc` does.
             let text = settings
                 .target
                 .clone()
                 .or_else(|| infer::compile_target(&expanded.args))
                 .or_else(|| std::env::var("TARGET").ok())
-                .ok_or(Error::CannotInferCompileTarget)?;
+                .or_else(|| settings.build_target.clone())
+                .unwrap_or_else(|| host::triple().to_string());
             let target = settings.resolve_target(&text)?;
             let translation = rules::translate(&expanded.args, &target, &|p| p.is_file())?;
             // A compiler asked to link (CMake and autotools link through it) strips as the

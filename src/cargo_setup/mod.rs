@@ -9,13 +9,14 @@ pub mod bindgen;
 pub mod path_env;
 pub mod runner;
 pub mod sccache_key;
+pub mod toolchain;
 pub mod vars;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crate::call::rustc_cpu;
-use crate::call::settings::Settings;
+use crate::call::settings::{Settings, BUILD_TARGET};
 use crate::error::Result;
 use crate::target::emulation::Plan;
 use crate::target::triple::Target;
@@ -115,6 +116,10 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
             path: OsString::new(),
         });
     };
+    if let [only] = targets {
+        let build_target = (BUILD_TARGET.to_string(), only.spec.rust.to_string());
+        settings.push(env(build_target));
+    }
     for target in targets {
         rustc_cpu::check(target, |name| std::env::var(name).ok())?;
         if let Some(zig) = here.zig {
@@ -125,6 +130,11 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
         here.settings
             .log_line(|| format!("{}: {}", target.spec.rust, plan.describe()));
         settings.extend(runner::setting(target, plan)?.map(env));
+    }
+    let (rustdoc, mismatch) = toolchain::here(|name| std::env::var_os(name));
+    settings.extend(rustdoc.map(env));
+    if let Some(text) = mismatch {
+        here.settings.warn(&text);
     }
     let buster = sccache_key::value_here(targets, here.reproducible);
     settings.push(env((sccache_key::BUSTER.to_string(), buster)));

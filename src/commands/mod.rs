@@ -59,6 +59,8 @@ Environment:
   ZIGLINK_GLIBC           glibc floor for -gnu targets (default 2.17)
   ZIGLINK_GLIBC_<TRIPLE>  the same for one target, e.g. ZIGLINK_GLIBC_AARCH64_UNKNOWN_LINUX_GNU
   ZIGLINK_TARGET          Rust target for every call, instead of the one read from the arguments
+  ZIGLINK_BUILD_TARGET    target of a C compile that names none and runs outside cargo's build
+                          scripts (default: the host; `ziglink cargo` sets it for one target)
   ZIGLINK_ZIG             zig executable (default: the ziglang package beside ziglink, then PATH)
   ZIGLINK_LOG             set to 1 to print each zig command before it runs
   ZIGLINK_EXPLAIN         1: explain each call (rule, reason) on stderr; a path: append there

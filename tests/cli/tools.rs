@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::util::{assert_one_line_error, recorded, tool, Faked, ZIGLINK};
+use crate::util::{recorded, tool, Faked, ZIGLINK};
 
 #[test]
 fn c_compiler_takes_the_target_from_cc_rs_and_translates_flags() {
@@ -62,10 +62,32 @@ fn cxx_compiler_takes_cargos_target_and_the_per_target_floor() {
     );
 }
 
+/// The zig target a `ziglink-cc -E` names, run with `env` and no target on its line.
+fn probed_target(env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tool("ziglink-cc")
+        .args(["-E", "detect.c"])
+        .envs(env.iter().copied())
+        .faked(dir.path(), 0)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains("ziglink:"), "{said}");
+    let line = recorded(dir.path());
+    assert_eq!(line[..2], ["cc", "-target"]);
+    line[2].clone()
+}
+
 #[test]
-fn c_compiler_without_a_target_is_one_clear_line() {
-    let out = tool("ziglink-cc").args(["-c", "x.c"]).output().unwrap();
-    assert_one_line_error(&out, "cannot tell which Rust target to compile for");
+fn c_compiler_run_outside_a_build_script_compiles_for_the_build_else_the_host() {
+    // maturin's cc-rs probes the compiler's family with `-E`, without cargo's TARGET.
+    let backend = [("ZIGLINK_BUILD_TARGET", "aarch64-apple-darwin")];
+    assert_eq!(probed_target(&backend), "aarch64-macos.11.0-none");
+    let script = [("TARGET", "aarch64-unknown-linux-gnu"), backend[0]];
+    assert_eq!(probed_target(&script), "aarch64-linux-gnu.2.17");
+    let host = probed_target(&[]);
+    assert!(host.ends_with("-linux-gnu.2.17"), "{host}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -225,3 +226,39 @@ def test_eval_env_then_cargo_build_for_aarch64(installed, sandbox, tmp_path):
     assert max_glibc(binary) <= (2, 17)
     out = run(["qemu-aarch64", binary], env=sandbox.env).stdout.strip()
     assert out == "c: 5, c++: 42, c++ exception: -1, cmake: 7"
+
+
+DOCTESTED = """/// ```
+/// assert_eq!(doctested::add(40, 2), 42);
+/// ```
+pub fn add(a: u32, b: u32) -> u32 {
+    a + b
+}
+"""
+
+
+def test_cross_doctests_run_with_the_rustdoc_beside_rustc(cargo_env, tmp_path):
+    """RUSTC names Debian's rustc while rustup's toolchain comes first on PATH, as on these
+    machines. cargo would compile the doctests with rustup's rustdoc, which cannot read Debian's
+    std for aarch64 (E0463); ziglink cargo hands it the rustdoc beside RUSTC, the doctest runs,
+    and the newer cargo is named in one warning."""
+    env = {name: value for name, value in cargo_env.items() if name not in ("CARGO", "RUSTDOC")}
+    env["RUSTC"] = "/usr/bin/rustc"
+    assert shutil.which("rustdoc", path=env["PATH"]) not in (None, "/usr/bin/rustdoc"), (
+        "rustup's toolchain must come first on PATH, as on the test machines"
+    )
+    crate = tmp_path / "doctested"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(
+        '[package]\nname = "doctested"\nversion = "0.1.0"\nedition = "2021"\n'
+    )
+    (crate / "src" / "lib.rs").write_text(DOCTESTED)
+    args = ["ziglink", "cargo", "test", "--doc", "--target", "aarch64-unknown-linux-gnu"]
+    tested = run(args, env=env, cwd=crate)
+    assert "test src/lib.rs - add (line 1) ... ok" in tested.stdout, tested.stdout
+    major, minor = run(["cargo", "-V"], env=env).stdout.split()[1].split(".")[:2]
+    assert (int(major), int(minor)) > (1, 85), "rustup's cargo is newer than Debian's rustc"
+    warning = (
+        f"ziglink: warning: cargo {major}.{minor} is newer than rustc 1.85 (RUSTC=/usr/bin/rustc)"
+    )
+    assert warning in tested.stderr, tested.stderr

@@ -171,11 +171,14 @@ def maturin_wheel(spec, wheelhouse, sandbox, shared, std_for, tmp_path) -> tuple
     out = tmp_path / "out"
     env = with_shared(sandbox.env, shared, std_for)
     build_args = f"build-args=--target {spec}"
-    run(
+    built = run(
         ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,
          "--config-setting", build_args, "-o", out, src],
         env=env,
     )  # fmt: skip
+    # maturin's own cc-rs asks the target's C compiler `-E` what family it is, outside cargo's
+    # build scripts: ziglink-cc has to answer with no TARGET set.
+    assert "Compiler family detection failed" not in built.stderr + built.stdout
     (wheel,) = out.glob("*.whl")
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(wheel).extractall(unpacked)

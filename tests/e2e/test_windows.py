@@ -20,6 +20,7 @@ import pytest
 
 from tests.harness import EXAMPLE, FIXTURES, clean_environ, copy_tree, rtstartup, run
 from tests.harness.pe import AMD64, ARM64, I386, image
+from tests.harness.sysroot import lib_dir, rustflags_var
 from tests.harness.windows_python import embeddable, run_python, with_wheel
 from tests.harness.wine import WINE32, make_prefix, run_exe, stand_in_dll
 
@@ -113,6 +114,31 @@ def test_c_cxx_and_cmake_code_runs_under_wine(win_env, shared, tmp_path, std_for
     assert image(exe).foreign_imports() == [], "zig links its libc++ statically"
     out = wine_run(exe, triple, win_env, shared)
     assert out == "c: 5, c++: 42, c++ exception: -1, cmake: 7"
+
+
+def test_a_std_without_start_objects_links_and_the_program_runs(win_env, shared, tmp_path, std_for):
+    """cargo's -Zbuild-std builds no rsbegin.o or rsend.o, and rustc then names them bare on the
+    line, which lld cannot open: with the sysroot's std but not its start objects, ziglink
+    leaves them out (empty on x86_64) and the program links and runs."""
+    triple = "x86_64-pc-windows-gnu"
+    env = std_for(win_env, triple)
+    given = Path(env[rustflags_var(triple)].split("--sysroot ")[-1])
+    bare = tmp_path / "sysroot"
+    lib = lib_dir(bare, triple)
+    lib.mkdir(parents=True)
+    for file in lib_dir(given, triple).iterdir():
+        if file.name not in ("rsbegin.o", "rsend.o"):
+            (lib / file.name).symlink_to(file)
+    explained = tmp_path / "explain.txt"
+    env = {
+        **env,
+        rustflags_var(triple): f"--sysroot {bare}",
+        "CARGO_TARGET_DIR": str(tmp_path / "target"),
+        "ZIGLINK_EXPLAIN": str(explained),
+    }
+    release = build(FIXTURES / "hello-bin", env, triple, tmp_path, lambda env, _: env)
+    assert "missing-start-objects" in explained.read_text()
+    assert wine_run(release / "hello-bin.exe", triple, env, shared) == HELLO_BIN
 
 
 def test_aarch64_gnullvm_is_built_for_arm64(win_env, shared, tmp_path, std_for):

@@ -1,6 +1,6 @@
 //! The rules that turn a gcc-style link line from rustc (or a compile line from cc-rs) into one
 //! `zig cc` accepts. Each rule is a row: what it matches, which targets it applies to, what it
-//! does, and why. `translate` is pure apart from the `is_file` probe one rule needs.
+//! does, and why. `translate` is pure apart from the `is_file` probe two rules need.
 
 mod shapes;
 mod translate;
@@ -19,6 +19,8 @@ pub enum Match {
     Test(fn(&[u8]) -> bool),
     /// `<prefix><path>` where the path is an existing file.
     PrefixedFile(&'static str),
+    /// An argument of the shape the function accepts that names no existing file.
+    MissingFile(fn(&[u8]) -> bool),
 }
 
 /// What a rule does with a matching argument.
@@ -158,6 +160,15 @@ pub static RULES: &[Rule] = &[
                  itself, so panics still unwind",
         applies: i686_windows_gnu,
         matches: Match::Test(is_rs_begin_end),
+        action: Action::Drop,
+    },
+    Rule {
+        name: "missing-start-objects",
+        reason: "rustc names its MinGW start objects bare when its std has none (cargo's \
+                 -Zbuild-std builds none; rustup's std ships them), and lld cannot open them; \
+                 on 64-bit targets they are empty, so the link needs neither",
+        applies: windows_gnu,
+        matches: Match::MissingFile(is_rs_begin_end),
         action: Action::Drop,
     },
     Rule {
@@ -384,7 +395,8 @@ mod tests {
 
     fn run_for(target: &str, args: &[&str]) -> (Vec<String>, Vec<&'static str>) {
         let target = Target::resolve(target, None).unwrap();
-        let is_file = |p: &Path| p == Path::new("/libs/libfoo.a");
+        // rustup's std: its start objects are in `/r`.
+        let is_file = |p: &Path| p == Path::new("/libs/libfoo.a") || p.starts_with("/r");
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let t = translate(&args, &target, &is_file).unwrap();
         (
@@ -699,6 +711,19 @@ mod tests {
             ),
             // 64-bit MinGW's start objects carry no frame registration and link as they are.
             (WIN_X64, &["/r/rsbegin.o"], &["/r/rsbegin.o"], &[]),
+            // A std from -Zbuild-std has none, and rustc names them bare.
+            (
+                WIN_X64,
+                &["rsbegin.o", "main.o", "rsend.o"],
+                &["main.o"],
+                &["missing-start-objects", "missing-start-objects"],
+            ),
+            (
+                WIN_I686,
+                &["rsbegin.o", "main.o", "rsend.o"],
+                &["main.o"],
+                &["i686-rsbegin", "i686-rsbegin"],
+            ),
             (
                 WIN_X64,
                 &[

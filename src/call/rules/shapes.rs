@@ -24,6 +24,10 @@ pub(super) fn not_windows(target: &Target) -> bool {
     !target.is_windows()
 }
 
+pub(super) fn windows_gnu(target: &Target) -> bool {
+    target.is_windows_gnu()
+}
+
 pub(super) fn i686_windows_gnu(target: &Target) -> bool {
     target.is_windows_gnu() && target.zig_arch() == "x86"
 }

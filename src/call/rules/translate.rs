@@ -43,6 +43,7 @@ fn matches(m: Match, arg: &[u8], is_file: &dyn Fn(&Path) -> bool) -> bool {
                 && !rest.contains(&b',')
                 && is_file(Path::new(&from_bytes(rest.to_vec())))
         }
+        Match::MissingFile(shape) => shape(arg) && !is_file(Path::new(&from_bytes(arg.to_vec()))),
     }
 }
 
