@@ -40,6 +40,28 @@ fn explain_prints_rules_and_runs_nothing() {
 }
 
 #[test]
+fn explain_says_why_a_release_link_keeps_its_symbols_and_how_to_drop_them() {
+    let out = ziglink(&[
+        "explain",
+        "--",
+        "/t/main.o",
+        "-Wl,--strip-debug",
+        RUSTLIB_X86_64,
+        "-o",
+        "/t/out",
+    ])
+    .output()
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        text.contains("dropped   -Wl,--strip-debug\n            [strip-debug] "),
+        "{text}"
+    );
+    assert!(text.contains("strip = true"), "{text}");
+}
+
+#[test]
 fn explain_variable_explains_a_real_call_and_names_what_zig_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("zig");

@@ -106,7 +106,8 @@ pub static RULES: &[Rule] = &[
         name: STRIP_DEBUG,
         reason: "zig strips every symbol for it (it gives ld.lld -s), which loses the symbol table \
                  that backtraces, uniffi and stub generators read; ziglink removes only the debug \
-                 sections itself once the link is done",
+                 sections itself once the link is done (for the smallest file, strip = true in \
+                 the profile strips the symbols too)",
         applies: not_windows,
         matches: Match::Test(is_strip_debug),
         action: Action::Drop,
