@@ -32,8 +32,9 @@ impl Glibc {
             }
         };
         let glibc = Glibc::new(number(major)?, number(minor)?);
-        // Only glibc 2 exists; a major of 1 or 3 is a typo, not a request.
-        (glibc.major == 2).then_some(glibc)
+        // No glibc 3 exists: a typo, not a request. Below 2 is a well-formed floor that the
+        // target's lowest refuses, naming the lowest it takes.
+        (glibc.major <= 2).then_some(glibc)
     }
 
     /// Parses a floor the user gave in `origin` (a variable, a target suffix), naming it in
@@ -72,7 +73,8 @@ mod tests {
             ("2.17 ", None),
             ("+2.17", None),
             ("2.-1", None),
-            ("1.17", None),
+            ("1.17", Some((1, 17))),
+            ("1.5", Some((1, 5))),
             ("3.0", None),
             ("2.99999", None),
             ("", None),

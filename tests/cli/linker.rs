@@ -129,6 +129,11 @@ fn targets_zig_cannot_link_are_refused_before_zig_runs() {
             "glibc 2.17 is below the lowest glibc zig can link powerpc64le-unknown-linux-gnu against (2.32)",
         ),
         (
+            &["/t/a.o", RUSTLIB_X86_64],
+            &[("ZIGLINK_GLIBC", "1.5")],
+            "glibc 1.5 is below the lowest glibc zig can link x86_64-unknown-linux-gnu against (2.17); ask for 2.17 or newer",
+        ),
+        (
             &["/t/a.o", "-o", "/t/a"],
             &[],
             "cannot tell which Rust target this link is for",

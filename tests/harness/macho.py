@@ -23,6 +23,8 @@ X86_64 = 0x01000007
 # writes DYNAMIC_LOOKUP_ORDINAL (0xfe) into the symbol table, zig 0.17 writes 0 and leaves the
 # flat lookup to its bind information.
 DYNAMIC_LOOKUP = (0x00, 0xFE)
+# n_type bits that make a symbol table entry a debugger one (stab).
+N_STAB = 0xE0
 LOADS = (
     mach_o.LC_LOAD_DYLIB,
     mach_o.LC_LOAD_WEAK_DYLIB,
@@ -48,6 +50,9 @@ class Image:
     bound_from: dict[str, str] = field(default_factory=dict)
     # Where the slice's code signature does not match the slice (empty: every page matches).
     signature_problems: list[str] = field(default_factory=list)
+    # Debugger entries (stabs: N_SO, N_OSO, N_FUN...) in the symbol table, which stripping debug
+    # info removes.
+    stabs: int = 0
 
     @property
     def signature_valid(self) -> bool:
@@ -108,6 +113,7 @@ def images(path: Path) -> list[Image]:
                 undefined={name.decode() for _, name in symbols.undefsyms},
                 bound_from=bound_from,
                 signature_problems=problems,
+                stabs=sum(1 for entry, _ in symbols.nlists if entry.n_type & N_STAB),
             )
         )
     return found
@@ -186,22 +192,39 @@ def image(path: Path) -> Image:
     return only
 
 
-def with_rust_objcopy(env: dict[str, str], tools: Path) -> dict[str, str]:
-    """`env` with what Debian's rustc needs to strip Mach-O files, which it does itself after the
-    link with `rust-objcopy`: rustup ships one, Debian does not. A `rust-objcopy` in `tools`, put
-    first on PATH, that runs rustup's, else an llvm-objcopy; with neither, release builds do not
-    strip."""
-    candidates = []
+def rust_sysroots() -> list[Path]:
+    """The sysroot of the `rustc` on PATH, then rustup's toolchains."""
+    roots = []
     sysroot = ["rustc", "--print", "sysroot"]
     rustc = subprocess.run(sysroot, capture_output=True, text=True, check=False)
     if rustc.returncode == 0:
-        candidates.append(Path(rustc.stdout.strip()))
-    candidates += sorted(Path.home().glob(".rustup/toolchains/*"))
-    host_bin = Path("lib") / "rustlib" / "x86_64-unknown-linux-gnu" / "bin" / "rust-objcopy"
-    found = next((str(c / host_bin) for c in candidates if (c / host_bin).is_file()), None)
-    found = found or shutil.which("llvm-objcopy")
+        roots.append(Path(rustc.stdout.strip()))
+    return roots + sorted(Path.home().glob(".rustup/toolchains/*"))
+
+
+def rust_objcopy(sysroot: Path) -> str | None:
+    path = sysroot / "lib" / "rustlib" / "x86_64-unknown-linux-gnu" / "bin" / "rust-objcopy"
+    return str(path) if path.is_file() else None
+
+
+def runs(program: str) -> bool:
+    ran = subprocess.run([program, "--version"], capture_output=True, check=False)
+    return ran.returncode == 0
+
+
+def with_rust_objcopy(env: dict[str, str], tools: Path) -> dict[str, str]:
+    """`env` with what Debian's rustc needs to strip Mach-O files, which it does itself after the
+    link with `rust-objcopy`: rustup ships one, Debian does not. A `rust-objcopy` in `tools`, put
+    first on PATH, that runs the first objcopy that runs here: rustup's (which cannot where its
+    libLLVM is missing), else LLVM's (`.ci/setup` installs it). With none, this fails: release
+    builds that cannot strip are not the builds users get."""
+    candidates = [rust_objcopy(root) for root in rust_sysroots()]
+    candidates.append(shutil.which("llvm-objcopy"))
+    found = next((c for c in candidates if c and runs(c)), None)
     if found is None:
-        return {**env, "CARGO_PROFILE_RELEASE_STRIP": "false"}
+        raise RuntimeError(
+            f"no objcopy that runs here (tried {[c for c in candidates if c]}): install llvm"
+        )
     tools.mkdir(parents=True, exist_ok=True)
     # A script, not a link: rustup's binary finds its LLVM library relative to its own path.
     (tools / "rust-objcopy").write_text(f'#!/bin/sh\nexec "{found}" "$@"\n')
