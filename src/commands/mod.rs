@@ -11,6 +11,7 @@ pub mod env;
 pub mod explain;
 pub mod link_warnings;
 pub mod pep517;
+pub mod targets;
 pub mod universal2;
 pub mod warm;
 
@@ -20,7 +21,6 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Result;
 use crate::exit::ExitCode;
-use crate::target::triple::TARGETS;
 use crate::text::exports::Shell;
 use config::snippet::Format;
 
@@ -193,7 +193,13 @@ pub enum Command {
         args: Vec<OsString>,
     },
     /// List the supported Rust targets and the zig target each links as.
-    Targets,
+    #[command(after_help = "Examples:\n  ziglink targets\n  \
+                      ziglink targets --json | jq -r '.[].rust'")]
+    Targets {
+        /// Print the list as JSON: each target's rust and zig names, lowest floor and notes.
+        #[arg(long)]
+        json: bool,
+    },
     /// What the ziglink.maturin build backend hands maturin for a build with these build
     /// arguments, as JSON: the arguments (with the compatibility tag that matches the floor),
     /// cargo's variables for the target, and a note per decision. Run in the project's folder.
@@ -335,7 +341,7 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
         }
-        Some(Command::Targets) => print!("{}", targets_table()),
+        Some(Command::Targets { json }) => print!("{}", targets::listing(json)),
         Some(Command::Pep517 { args }) => return pep517::run(&args),
         Some(Command::Cargo { args }) => return cargo::run(&args),
         Some(Command::Env {
@@ -371,47 +377,6 @@ pub fn run(argv: Vec<OsString>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn targets_table() -> String {
-    let rows: Vec<[String; 4]> = TARGETS
-        .iter()
-        .map(|t| {
-            [
-                t.rust.to_string(),
-                t.zig.to_string(),
-                t.lowest_floor()
-                    .map_or_else(|| "-".into(), |f| f.to_string()),
-                t.notes.to_string(),
-            ]
-        })
-        .collect();
-    let header = ["RUST TARGET", "ZIG TARGET", "LOWEST FLOOR", "NOTES"].map(String::from);
-    let widths: Vec<usize> = (0..3)
-        .map(|i| {
-            rows.iter()
-                .chain([&header])
-                .map(|r| r[i].len())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let line = format!(
-            "{:w0$}  {:w1$}  {:w2$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        );
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,17 +408,5 @@ mod tests {
             assert!(is_cli_invocation(&[OsString::from(word)]));
         }
         assert!(is_cli_invocation(&[]));
-    }
-
-    #[test]
-    fn targets_table_lists_every_target() {
-        let table = targets_table();
-        for t in TARGETS {
-            assert!(
-                table.contains(t.rust) && table.contains(t.zig),
-                "{}",
-                t.rust
-            );
-        }
     }
 }

@@ -59,3 +59,18 @@ fn targets_lists_the_table() {
         "{table}"
     );
 }
+
+#[test]
+fn targets_json_is_one_object_per_target() {
+    let out = ziglink(&["targets", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let musl = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rust"] == "aarch64-unknown-linux-musl")
+        .unwrap();
+    assert_eq!(musl["zig"], "aarch64-linux-musl");
+    assert!(musl["lowest_floor"].is_null());
+}

@@ -106,6 +106,28 @@ def test_binary_records_the_deployment_target_asked_for(
     assert binary.signature_problems == []
 
 
+def test_release_debug_info_is_stripped_by_an_objcopy_that_runs(mac_env, tmp_path):
+    """rustc strips a Mach-O file's debug info itself after the link, with `rust-objcopy`,
+    which Debian does not ship and rustup's cannot run here (its libLLVM is missing): built with
+    line tables, the debugger entries zig writes for them are there when kept and gone when
+    stripped, and the stripped file is still signed as it now is."""
+    triple = "aarch64-apple-darwin"
+    crate = fresh(FIXTURES / "hello-bin", tmp_path)
+    kept = {
+        **mac_env,
+        "CARGO_PROFILE_RELEASE_DEBUG": "line-tables-only",
+        "CARGO_PROFILE_RELEASE_STRIP": "none",
+    }
+    build(crate, kept, triple)
+    assert image(release(kept, triple, "hello-bin")).stabs > 0
+    stripped = {**kept, "CARGO_PROFILE_RELEASE_STRIP": "debuginfo"}
+    built = build(crate, stripped, triple)
+    assert "rust-objcopy" not in built.stderr, built.stderr
+    binary = image(release(stripped, triple, "hello-bin"))
+    assert binary.stabs == 0
+    assert binary.signed and binary.signature_problems == []
+
+
 def libsystem_exports(installed: Path) -> set[str]:
     """What zig's libSystem stub exports, with every library it re-exports (what dyld would
     find behind /usr/lib/libSystem.B.dylib)."""

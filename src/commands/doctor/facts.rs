@@ -11,8 +11,9 @@ use crate::call::tools::Tool;
 use crate::cargo_setup::path_env;
 use crate::cargo_setup::runner;
 use crate::project::runners;
-use crate::target::emulation::{self, Plan};
+use crate::target::emulation;
 use crate::target::triple::{supported_names, Target};
+use crate::target::wine;
 use crate::zig::cache::location;
 use crate::zig::cache::ZIGLINK_DIR;
 use crate::zig::private_dir::{self, Problem};
@@ -30,8 +31,9 @@ pub struct Facts {
     pub zig: Result<ZigFacts, String>,
     pub cache: CacheFacts,
     pub rustc: Result<RustcFacts, String>,
-    /// How each Linux target's programs run here (`cargo test`, `cargo run`).
-    pub runs: Vec<(&'static str, Plan)>,
+    /// How each Linux target's programs run here (`cargo test`, `cargo run`), and whether
+    /// wine runs each Windows target's, in words.
+    pub runs: Vec<(&'static str, String)>,
 }
 
 pub struct ZigFacts {
@@ -106,17 +108,23 @@ impl Facts {
 
 /// As `ziglink cargo test` would plan it from here: the user's runner counts as there, from
 /// the environment or the cargo config files that apply.
-fn runs() -> Vec<(&'static str, Plan)> {
+fn runs() -> Vec<(&'static str, String)> {
     let dir = std::env::current_dir().unwrap_or_default();
     let var = |name: &str| std::env::var_os(name);
+    let on_path = |name: &str| which::which(name).ok();
+    let exists = |path: &Path| path.is_file();
     supported_names()
         .into_iter()
         .filter_map(|name| Target::resolve(name, None).ok())
-        .filter(|target| emulation::arch_of(target).is_some())
-        .map(|target| {
-            let triple = (target.spec.rust, &*runner::runner_var(target.spec.rust));
+        .filter_map(|target| {
+            let rust = target.spec.rust;
+            if let Some(run) = wine::plan(&target, std::env::consts::ARCH, &on_path, &exists) {
+                return Some((rust, run.describe()));
+            }
+            emulation::arch_of(&target)?;
+            let triple = (rust, &*runner::runner_var(rust));
             let theirs = runners::user_runner(&dir, triple, &[], &var);
-            (target.spec.rust, runner::plan_here(&target, theirs))
+            Some((rust, runner::plan_here(&target, theirs).describe()))
         })
         .collect()
 }

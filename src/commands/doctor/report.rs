@@ -215,7 +215,7 @@ fn rows(facts: &Facts) -> Vec<Row> {
                 .runs
                 .iter()
                 .find(|(rust, _)| *rust == spec.rust)
-                .map(|(_, plan)| plan.describe());
+                .map(|(_, runs)| runs.clone());
             Row {
                 rust: spec.rust,
                 zig,
@@ -561,12 +561,13 @@ mod tests {
     fn linux_targets_say_how_their_programs_run_here() {
         let mut facts = healthy();
         facts.runs = vec![
-            ("x86_64-unknown-linux-gnu", Plan::AsIs),
+            ("x86_64-unknown-linux-gnu", Plan::AsIs.describe()),
             (
                 "s390x-unknown-linux-gnu",
                 Plan::Missing {
                     packages: vec!["libc6-s390x-cross".into()],
-                },
+                }
+                .describe(),
             ),
         ];
         let out = text(&facts, &findings(&facts));
