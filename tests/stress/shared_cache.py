@@ -1,7 +1,7 @@
 """Shared build cache harness: sccache backed by a real Redis server on loopback, with two
-"machines" building the same sources, for ziglink and for maturin --zig.
+"machines" building the same sources, for ziglink and (with --compare) for maturin --zig.
 
-    python -m tests.stress.shared_cache --wheelhouse DIR
+    python -m tests.stress.shared_cache --wheelhouse DIR [--compare]
 
 Machine 1 builds a fixture from scratch into an empty cache; machine 2 then builds the same
 sources with its own build environment, HOME, zig cache, sccache server and target folder, and
@@ -246,7 +246,13 @@ def failures(rows: list[Row], ran: str) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wheelhouse", type=Path, required=True)
+    parser.add_argument(
+        "--compare", action="store_true", help="also build with maturin --zig, side by side"
+    )
     args = parser.parse_args()
+    tools = [("ziglink", "ziglink")]
+    if args.compare:
+        tools.append(("maturin --zig", "maturin-zig"))
     house = args.wheelhouse.resolve()
     for program in ("sccache", "redis-server", "qemu-aarch64", DEBIAN_RUSTC):
         if not shutil.which(program):
@@ -256,7 +262,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ziglink-shared-cache-") as tmp:
         work = Path(tmp)
         ran = ""
-        for tool, slug in (("ziglink", "ziglink"), ("maturin --zig", "maturin-zig")):
+        for tool, slug in tools:
             # A Redis per tool, so neither is served what the other stored.
             with redis_server(work) as redis:
                 ws = seed_workspace(work / slug / "ws", maturin_zig=slug == "maturin-zig")
