@@ -64,12 +64,21 @@ def unit(session: nox.Session) -> None:
     session.run("pytest", "tests/python", "-q", *session.posargs)
 
 
+# What this nox run already put in the wheelhouse (`True`: with the stress extras). The sessions
+# of one run (CI's `nox -s ... e2e cache ...`) test one checkout, so the wheel is built once.
+_WHEELHOUSES_BUILT: set[bool] = set()
+
+
 def _wheelhouse(session: nox.Session, *, for_stress: bool = False) -> Path:
     """The ziglink wheel from this checkout, beside pinned maturin and ziglang wheels (and, for
     the stress harness, a second ziglang and cargo-zigbuild)."""
     session.install("uv", "pip")
+    if True in _WHEELHOUSES_BUILT or for_stress in _WHEELHOUSES_BUILT:
+        session.log(f"{WHEELHOUSE}: built earlier in this run")
+        return WHEELHOUSE
     extras = ["--stress-extras"] if for_stress else []
     session.run("python", "-m", "tests.harness.wheelhouse", str(WHEELHOUSE), *extras)
+    _WHEELHOUSES_BUILT.add(for_stress)
     return WHEELHOUSE
 
 
