@@ -216,14 +216,15 @@ def with_rust_objcopy(env: dict[str, str], tools: Path) -> dict[str, str]:
     """`env` with what Debian's rustc needs to strip Mach-O files, which it does itself after the
     link with `rust-objcopy`: rustup ships one, Debian does not. A `rust-objcopy` in `tools`, put
     first on PATH, that runs the first objcopy that runs here: rustup's (which cannot where its
-    libLLVM is missing), else LLVM's (`.ci/setup` installs it). With none, this fails: release
+    libLLVM is missing), else LLVM 19's (`.ci/setup` installs it). With none, this fails: release
     builds that cannot strip are not the builds users get."""
     candidates = [rust_objcopy(root) for root in rust_sysroots()]
-    candidates.append(shutil.which("llvm-objcopy"))
+    # LLVM 14's objcopy keeps the stabs that --strip-debug removes from Mach-O files; 19's does not.
+    candidates.append(shutil.which("llvm-objcopy-19"))
     found = next((c for c in candidates if c and runs(c)), None)
     if found is None:
         raise RuntimeError(
-            f"no objcopy that runs here (tried {[c for c in candidates if c]}): install llvm"
+            f"no objcopy that runs here (tried {[c for c in candidates if c]}): install llvm-19"
         )
     tools.mkdir(parents=True, exist_ok=True)
     # A script, not a link: rustup's binary finds its LLVM library relative to its own path.
