@@ -12,7 +12,7 @@
 //!   with an array; with a string (`rustflags = "..."`) cargo stops with "failed to merge key",
 //!   which beats the alternative (a string `--config` silently replaces a string). If the
 //!   user's config has `rustflags` in a `[target]` table, cargo ignores `build.rustflags`:
-//!   their flags stay, ours are lost; the README says to set `RUSTFLAGS` in those cases.
+//!   their flags stay, ours are lost; docs/guide/reproducible.md says to set `RUSTFLAGS` then.
 
 use std::ffi::OsString;
 
