@@ -258,6 +258,7 @@ FUZZ_TARGETS = [
     "macho_file",
     "pe_file",
     "zig_manifest",
+    "zig_cache_file",
 ]
 
 

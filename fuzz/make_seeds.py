@@ -16,6 +16,8 @@
 - pe_file: the headers of programs and DLLs linked by zig for each Windows target, whole and cut
   short where each field the PE reader uses begins, and with the header pointer bent;
 - zig_manifest: manifests from the zig cache those links filled;
+- zig_cache_file: small crt objects, libc stubs and runtime archives from that cache, whole and
+  cut short, each behind the byte that says what it should be, and zig's verbose link lines;
 - target_spec: the spellings of targets, floors, ages, `ziglink cargo` lines and maturin build
   arguments the docs use, and a pyproject.toml's tables for the maturin backend.
 
@@ -253,6 +255,30 @@ def manifests(cache: Path) -> None:
     save("zig_manifest", b"")
 
 
+# The leading byte of a zig_cache_file input: what `well_formed::Shape` the file should be.
+SHAPES = {".a": 0, ".lib": 0, ".o": 1, ".obj": 1, ".so": 2}
+
+
+def cache_files(cache: Path) -> None:
+    picked: dict[int, list[Path]] = {0: [], 1: [], 2: []}
+    for path in sorted((cache / "o").glob("*/*")):
+        suffix = ".so" if ".so" in path.name else path.suffix
+        if suffix in SHAPES and 0 < path.stat().st_size < 64 << 10:
+            picked[SHAPES[suffix]].append(path)
+    for shape, paths in picked.items():
+        for path in paths[:: max(1, len(paths) // 12)]:
+            data = path.read_bytes()
+            for cut in (len(data), len(data) - 1, len(data) // 2, 64, 8):
+                save("zig_cache_file", bytes([shape]) + data[:cut])
+    for line in (
+        b"ld.lld -o h /c/o/b379798b5139d9d3b0781fb8df5a4a21/libc.so.6 /c/o/x/y.o",
+        b"error: FileNotFound: /c/o/ce9150365c18bd947f89666f6c335d77/libcompiler_rt.a",
+        b"lld-link /c\\o\\1b8f35954c3cfd0530e0bd72486a1c82\\crt2.obj",
+    ):
+        save("zig_cache_file", b"\0" + line)
+    save("zig_cache_file", b"")
+
+
 def target_specs() -> None:
     for text in [
         "aarch64-unknown-linux-gnu.2.17",
@@ -299,6 +325,7 @@ def main() -> int:
         macho_files(env, work)
         pe_files(env, work)
         manifests(cache)
+        cache_files(cache)
         target_specs()
     for folder in sorted(CORPUS.iterdir()):
         print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")

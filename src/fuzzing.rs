@@ -40,6 +40,7 @@ use crate::target::glibc::Glibc;
 use crate::target::macos::MacOs;
 use crate::target::manylinux;
 use crate::target::triple::{self, Target, TARGETS};
+use crate::zig::cache::heal::{mentions, well_formed};
 use crate::zig::cache::{age, digest, kinds};
 use crate::zig::glibc_list;
 
@@ -365,8 +366,6 @@ pub fn macho_file(data: &[u8]) {
     }
 }
 
-/// A manifest in zig's cache (`ziglink cache` reads files other builds wrote), with the name
-/// of its file taken from the first 32 bytes.
 /// The PE header flag ziglink sets after a Windows link: any bytes give an error or the same
 /// file with only that bit changed.
 pub fn pe_file(data: &[u8]) {
@@ -384,6 +383,8 @@ pub fn pe_file(data: &[u8]) {
     }
 }
 
+/// A manifest in zig's cache (`ziglink cache` reads files other builds wrote), with the name
+/// of its file taken from the first 32 bytes.
 pub fn zig_manifest(data: &[u8]) {
     let name: String = data
         .iter()
@@ -403,5 +404,35 @@ pub fn zig_manifest(data: &[u8]) {
             .collect();
         let files: Vec<&str> = files.iter().map(String::as_str).collect();
         let _ = kinds::classify_output(inputs.first(), &files);
+    }
+}
+
+/// A file in zig's cache as the repair after a failed link checks it (the first byte picks
+/// what it should be), and the same bytes as zig's output naming cache files: the verdict is
+/// the same every time, and every name found is an entry's 32 hex digits and a plain file name.
+pub fn zig_cache_file(data: &[u8]) {
+    let (pick, rest) = data.split_first().unwrap_or((&0, &[]));
+    let shapes = [
+        well_formed::Shape::Archive,
+        well_formed::Shape::Object,
+        well_formed::Shape::SharedLibrary,
+    ];
+    let shape = shapes[usize::from(*pick) % shapes.len()];
+    let verdict = well_formed::check(shape, Some(rest));
+    assert_eq!(verdict, well_formed::check(shape, Some(rest)));
+    if rest.is_empty() {
+        assert_eq!(verdict, Err(well_formed::Fault::Emptied));
+    }
+    let text = String::from_utf8_lossy(rest);
+    for named in mentions::cache_files(&text, &["/c".to_string(), "c".to_string(), String::new()]) {
+        assert_eq!(named.entry.len(), 32, "{named:?}");
+        assert!(
+            named.entry.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{named:?}"
+        );
+        assert!(
+            !named.file.is_empty() && !named.file.contains(['/', '\\']),
+            "{named:?}"
+        );
     }
 }

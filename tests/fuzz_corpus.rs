@@ -65,3 +65,8 @@ fn pe_files() {
 fn zig_manifests() {
     replay("zig_manifest", fuzzing::zig_manifest);
 }
+
+#[test]
+fn zig_cache_files() {
+    replay("zig_cache_file", fuzzing::zig_cache_file);
+}

@@ -30,7 +30,7 @@ use crate::platform::layout::Layout;
 use crate::target::floor::Floor;
 use crate::target::triple::Target;
 use crate::text::shell;
-use crate::zig::cache::location;
+use crate::zig::cache::{self, location};
 use crate::zig::find;
 use crate::zig::glibc_list;
 
@@ -102,6 +102,9 @@ pub struct ZigCall {
     /// Mark the output large-address-aware after zig, for the `-Wl,--large-address-aware` zig
     /// was not given (`pe_header`).
     pub large_address_aware: bool,
+    /// The call links, with runtimes from zig's cache: it waits for zig, and a failure that a
+    /// broken cache entry caused is repaired and run once more (`exec::heal`).
+    pub links: bool,
 }
 
 impl ZigCall {
@@ -127,6 +130,7 @@ impl ZigCall {
             scratch: None,
             strip_debug: false,
             large_address_aware: false,
+            links: job == Job::Link,
         }
     }
 
@@ -144,6 +148,7 @@ impl ZigCall {
             scratch: None,
             strip_debug: false,
             large_address_aware: false,
+            links: false,
         }
     }
 
@@ -206,7 +211,7 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
             &explanation(&call, &shell::command_line(&zig.path, &zig_args)),
         );
     }
-    let cmd = zig_command(&zig.path, &zig_args, settings)?;
+    let make = || zig_command(&zig.path, &zig_args, settings);
     let check = floor_check(&call, settings);
     let strip = call.output.as_ref().filter(|_| call.strip_debug);
     let mark = call.output.as_ref().filter(|_| call.large_address_aware);
@@ -214,23 +219,27 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
         || call.scratch.is_some()
         || check.is_some()
         || strip.is_some()
-        || mark.is_some();
+        || mark.is_some()
+        || call.links;
     if !waits && settings.explain.is_none() {
-        return Err(exec::exec(cmd));
+        return Err(exec::exec(make()?));
     }
     let before = output::Stamp::of(call.output.as_deref());
-    let waited = if settings.explain.is_some() {
-        let (waited, stderr) = exec::spawn_and_wait_capturing_stderr(cmd)?;
-        let _ = std::io::stderr().write_all(&stderr);
-        for rejected in explain::rejected_by_zig(&String::from_utf8_lossy(&stderr)) {
-            eprintln!(
-                "ziglink: zig rejected `{rejected}`, which no rule handles; {}",
-                explain::RULES_POINTER
-            );
+    let waited = if call.links {
+        let cache = cache::in_use().ok().map(|(root, _)| root);
+        let linked = exec::heal::link(&make, cache.as_deref())?;
+        show_stderr(settings, &linked.stderr);
+        let succeeded = linked.waited.ended == exec::Ended::Code(0);
+        for repair in &linked.repairs {
+            settings.notice(&exec::heal::outcome_line(repair, succeeded));
         }
+        linked.waited
+    } else if settings.explain.is_some() {
+        let (waited, stderr) = exec::spawn_and_wait_capturing_stderr(make()?)?;
+        show_stderr(settings, &stderr);
         waited
     } else {
-        exec::spawn_and_wait(cmd)?
+        exec::spawn_and_wait(make()?)?
     };
     drop(response); // removes it
     if let Some(code) = signalled(&waited, &call, &before) {
@@ -253,12 +262,34 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
         }
     }
     if let (ExitCode::SUCCESS, Some(output)) = (code, mark) {
-        // As with stripping: the link is good, only the flag is missing (`-o /dev/null`).
-        if let Err(unmarked) = pe_header::set_flag(output, pe_header::LARGE_ADDRESS_AWARE) {
-            settings.warn(&unmarked.to_string());
+        // A file that is not PE (`-o /dev/null`) is a good link that needs no flag; one that
+        // cannot be written to is not what rustc asked for.
+        if let Some(unmarked) = pe_header::set_flag(output, pe_header::LARGE_ADDRESS_AWARE)? {
+            settings.warn(&unmarked);
         }
     }
+    if let Some(signal) = exec::late_signal() {
+        // Came while ziglink checked or changed zig's output: the build is being stopped, and
+        // an output whose checks did not all run is not left for it.
+        if let Some(output) = call.output.as_deref() {
+            output::remove_if_written(output, &before);
+        }
+        return Ok(exec::leave_like(exec::Ended::Signal(signal)));
+    }
     Ok(code)
+}
+
+/// What zig said, passed on; when explaining, with the options it rejected named.
+fn show_stderr(settings: &Settings, stderr: &[u8]) {
+    let _ = std::io::stderr().write_all(stderr);
+    if settings.explain.is_some() {
+        for rejected in explain::rejected_by_zig(&String::from_utf8_lossy(stderr)) {
+            eprintln!(
+                "ziglink: zig rejected `{rejected}`, which no rule handles; {}",
+                explain::RULES_POINTER
+            );
+        }
+    }
 }
 
 /// The checks of a good link's output: its floor, then, for glibc, the manylinux policy of

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::call::apple_sdk;
 use crate::error::{Error, Result};
+use crate::platform::replace;
 use crate::target::floor::Asked;
 use crate::target::glibc::Glibc;
 use crate::target::macos::{self, MacOs};
@@ -187,18 +188,23 @@ impl Settings {
     /// Prints `ziglink: warning: <message>` on stderr, and appends it to `ZIGLINK_REPORT`'s file
     /// when set (made 0600 if missing). A warning that cannot be appended is still on stderr.
     pub fn warn(&self, message: &str) {
-        let line = format!("ziglink: warning: {message}\n");
+        self.say(&format!("ziglink: warning: {message}\n"));
+    }
+
+    /// Prints `ziglink: <message>` on stderr, and appends it to the report as [`warn`] does:
+    /// what ziglink did on its own that the user should know of.
+    ///
+    /// [`warn`]: Settings::warn
+    pub fn notice(&self, message: &str) {
+        self.say(&format!("ziglink: {message}\n"));
+    }
+
+    fn say(&self, line: &str) {
         eprint!("{line}");
         if let Some(path) = &self.report {
-            let mut options = std::fs::OpenOptions::new();
-            options.append(true).create(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             // One write of the whole line: appends of a few hundred bytes do not interleave
             // with those of links running beside this one.
-            let _ = options
-                .open(path)
-                .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
+            let _ = replace::append_private(path, line.as_bytes());
         }
     }
 

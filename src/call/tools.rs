@@ -161,6 +161,7 @@ pub fn prepare(
             ZigCall {
                 strip_debug,
                 large_address_aware,
+                links: !compiles,
                 ..ZigCall::translated(tool.job(), target, lead, translation, response_dir)
             }
         }

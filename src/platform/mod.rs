@@ -11,3 +11,4 @@ pub mod fs;
 pub mod layout;
 pub mod osbytes;
 pub mod process;
+pub mod replace;

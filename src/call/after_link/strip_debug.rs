@@ -6,10 +6,10 @@
 //! debug sections from the linked file, as `objcopy --strip-debug` would: through `object`'s ELF
 //! builder, into a temporary file beside the output that is renamed over it.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::platform::replace::{self, Durability};
 
 /// Sections that hold debug information only, by the names GNU strip gives them.
 pub fn is_debug_section(name: &[u8]) -> bool {
@@ -108,25 +108,7 @@ pub fn strip_file(path: &Path) -> Result<()> {
     let Some(stripped) = without_debug(&data).map_err(failed)? else {
         return Ok(());
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let permissions = std::fs::metadata(path)
-        .map_err(|e| failed(e.to_string()))?
-        .permissions();
-    let mut staged = tempfile::Builder::new()
-        .prefix(".ziglink-strip-")
-        .tempfile_in(&dir)
-        .map_err(|e| failed(e.to_string()))?;
-    staged
-        .write_all(&stripped)
-        .and_then(|()| staged.as_file().set_permissions(permissions))
-        .map_err(|e| failed(e.to_string()))?;
-    staged
-        .persist(path)
-        .map_err(|e| failed(e.error.to_string()))?;
-    Ok(())
+    replace::replace(path, &stripped, Durability::Renamed).map_err(|e| failed(e.to_string()))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! passes signals on and ends what a killed zig left running), removes what zig had begun to
 //! write (`output`), and leaves the way zig did.
 
+pub mod heal;
 pub mod output;
 
 use std::io::Read;
@@ -12,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
 use crate::platform::process;
-pub use crate::platform::process::{leave_like, Ended, Waited};
+pub use crate::platform::process::{late_signal, leave_like, Ended, Waited};
 
 /// Replaces this process with `cmd` (on Windows: runs it and exits with its code). Returns only
 /// if that failed.

@@ -10,6 +10,7 @@ use std::io::Write;
 use crate::call::lead_args::Added;
 use crate::call::rules::Change;
 use crate::call::settings::ExplainTo;
+use crate::platform::replace;
 use crate::target::triple::Target;
 
 /// Where a contributor adds a rule, for arguments no rule handles.
@@ -103,11 +104,7 @@ pub fn emit(to: &ExplainTo, text: &str) {
     let written = match to {
         ExplainTo::Stderr => std::io::stderr().write_all(text.as_bytes()),
         // One write per explanation keeps the lines of parallel links apart in an O_APPEND file.
-        ExplainTo::File(path) => std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .and_then(|mut file| file.write_all(text.as_bytes())),
+        ExplainTo::File(path) => replace::append_private(path, text.as_bytes()),
     };
     if let Err(error) = written {
         eprintln!("ziglink: warning: cannot write the explanation: {error}");

@@ -10,6 +10,7 @@ use crate::call::settings::Settings;
 use crate::cargo_setup::{self, Destination};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::platform::replace::{self, Durability};
 use snippet::Format;
 
 pub fn run(targets: &[String], format: Format, edit: Option<&Path>) -> Result<ExitCode> {
@@ -34,7 +35,8 @@ pub fn run(targets: &[String], format: Format, edit: Option<&Path>) -> Result<Ex
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
         }
-        std::fs::write(file, merged).map_err(|e| failed(e.to_string()))?;
+        replace::replace(file, merged.as_bytes(), Durability::Synced)
+            .map_err(|e| failed(e.to_string()))?;
     }
     eprintln!("ziglink: {} has ziglink's settings", file.display());
     Ok(ExitCode::SUCCESS)

@@ -59,6 +59,12 @@ pub fn after(status: ExitStatus) -> Waited {
     os::after(status)
 }
 
+/// A signal that came after the child was waited for (while ziglink checked or stripped its
+/// output), which ziglink must still leave by: the build it is part of is being stopped.
+pub fn late_signal() -> Option<i32> {
+    os::late_signal()
+}
+
 /// Leaves as the child did: with its code, or by its signal.
 pub fn leave_like(ended: Ended) -> ExitCode {
     match ended {

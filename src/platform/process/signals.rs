@@ -63,6 +63,12 @@ pub fn spawn(cmd: &mut Command) -> io::Result<Child> {
 /// meanwhile, if any.
 pub fn child_ended() -> Option<c_int> {
     CHILD.store(0, Ordering::SeqCst);
+    received()
+}
+
+/// The signal ziglink received since it started waiting, if any: the handlers stay in place
+/// after zig has ended, so one that comes during the work after it is recorded here.
+pub fn received() -> Option<c_int> {
     match RECEIVED.load(Ordering::SeqCst) {
         0 => None,
         signal => Some(signal),

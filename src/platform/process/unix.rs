@@ -28,6 +28,10 @@ pub fn after(status: ExitStatus) -> Waited {
     Waited { ended, interrupted }
 }
 
+pub fn late_signal() -> Option<i32> {
+    signals::received()
+}
+
 pub fn signal_of(status: ExitStatus) -> Option<i32> {
     status.signal()
 }

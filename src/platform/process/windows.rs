@@ -46,6 +46,11 @@ pub fn after(status: ExitStatus) -> Waited {
     }
 }
 
+/// Ctrl-C reaches every process of the console by itself, and ziglink lets zig decide.
+pub fn late_signal() -> Option<i32> {
+    None
+}
+
 pub fn signal_of(_status: ExitStatus) -> Option<i32> {
     None
 }

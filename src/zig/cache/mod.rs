@@ -7,6 +7,7 @@
 pub mod age;
 pub mod clean;
 pub mod digest;
+pub mod heal;
 pub mod info;
 pub mod key;
 pub mod kinds;
