@@ -1,14 +1,16 @@
 //! Running a link so that a broken entry in zig's cache costs one retry instead of every build
-//! until a person deletes the cache: zig prints the files it links (`ZIG_VERBOSE_LINK`); when
-//! the link fails, those that are not whole are removed under zig's lock (`zig::cache::heal`)
-//! and the link runs once more, which rebuilds them. A failure with every cached file whole is
-//! the user's (an undefined symbol of their code), and is never retried.
+//! until a person deletes the cache: zig prints the files it links (`ZIG_VERBOSE_LINK`); those
+//! that are not whole (their headers, after every link; every byte, after a failed one) are
+//! removed under zig's lock (`zig::cache::heal`) and the link runs once more, which rebuilds
+//! them. A failure with every cached file whole is the user's (an undefined symbol of their
+//! code), and is never retried; nor is a link a signal stopped.
 
 use std::path::Path;
 use std::process::Command;
 
 use super::{Ended, Waited};
 use crate::error::Result;
+use crate::zig::cache::heal::well_formed::Depth;
 use crate::zig::cache::heal::{self, mentions, Outcome, Repair};
 
 /// The variable that makes zig print the commands it links with.
@@ -52,15 +54,21 @@ pub fn link(make: &dyn Fn() -> Result<Command>, cache: Option<&Path>) -> Result<
         })
     };
     let first = run()?;
-    let repairs = match cache.filter(|_| failed(&first.waited)) {
-        Some(root) => {
+    let repairs = match cache {
+        Some(root) if first.waited.interrupted.is_none() => {
             let cwd = std::env::current_dir().ok();
             let spellings = mentions::spellings(root, cwd.as_deref());
             let text = String::from_utf8_lossy(&first.full);
             let named = mentions::cache_files(&text, &spellings);
-            heal::repair(root, heal::broken(root, &named))
+            // ld.lld links an empty crt1.o with a warning, and the program crashes: every link
+            // gets the headers checked. A failed one gets every byte read.
+            let depth = match failed(&first.waited) {
+                true => Depth::Contents,
+                false => Depth::Headers,
+            };
+            heal::repair(root, heal::broken(root, &named, depth))
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let last = if repairs.iter().any(Repair::allows_retry) {
         run()?
@@ -88,7 +96,7 @@ pub fn outcome_line(repair: &Repair, succeeded: bool) -> String {
     }
 }
 
-/// Ended by itself with an error: a signal (the user's Ctrl-C, a kill) is never retried.
+/// Ended by itself with an error.
 fn failed(waited: &Waited) -> bool {
-    waited.interrupted.is_none() && matches!(waited.ended, Ended::Code(code) if code != 0)
+    matches!(waited.ended, Ended::Code(code) if code != 0)
 }

@@ -12,7 +12,7 @@ use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use self::mentions::Named;
-use self::well_formed::{Fault, Shape};
+use self::well_formed::{Depth, Fault, Shape};
 use super::digest::{self, Manifest};
 use super::lock;
 use super::scan;
@@ -53,26 +53,31 @@ impl Repair {
     }
 }
 
-/// The files of `named` that are not whole, checked without locks (a link just read them).
-pub fn broken(root: &Path, named: &[Named]) -> Vec<(Named, Shape, Fault)> {
+/// The files of `named` that are not whole to `depth`, checked without locks (a link just read
+/// them).
+pub fn broken(root: &Path, named: &[Named], depth: Depth) -> Vec<(Named, Shape, Fault)> {
     named
         .iter()
         .filter_map(|n| {
             let shape = Shape::of(&n.file)?;
-            let fault = check_file(&n.path(root), shape)?;
+            let fault = check_file(&n.path(root), shape, depth)?;
             Some((n.clone(), shape, fault))
         })
         .collect()
 }
 
-fn check_file(path: &Path, shape: Shape) -> Option<Fault> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+fn check_file(path: &Path, shape: Shape, depth: Depth) -> Option<Fault> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        // A link that succeeded did not need it: zig names inputs of archives it packed too.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (depth == Depth::Contents).then_some(Fault::Missing);
+        }
         // Unreadable is not broken: ziglink cannot tell, and zig will say so itself.
         Err(_) => return None,
     };
-    well_formed::check(shape, bytes.as_deref()).err()
+    let read = std::io::BufReader::new(file);
+    well_formed::check_reading(shape, read, depth).err()
 }
 
 /// Removes the entries of `broken` under each one's manifest lock, waiting for builds that
@@ -150,7 +155,7 @@ fn remove_locked(
     };
     let still_broken = files
         .iter()
-        .any(|(named, shape, _)| check_file(&named.path(root), *shape).is_some());
+        .any(|(named, shape, _)| check_file(&named.path(root), *shape, Depth::Contents).is_some());
     if !still_names || !still_broken {
         return Outcome::RepairedMeanwhile;
     }

@@ -5,7 +5,8 @@
 
 use object::read::archive::ArchiveFile;
 use object::read::coff::ImportFile;
-use object::{FileKind, Object, ObjectKind, ObjectSection, SectionKind};
+use object::read::ReadCache;
+use object::{FileKind, Object, ObjectKind, ObjectSection, ReadRef, SectionKind};
 
 /// What is wrong with a cached file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,27 +67,116 @@ impl Shape {
     }
 }
 
+/// How far a check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Headers and tables only, so that every link can afford it: an empty file, a foreign
+    /// one, or one cut short anywhere its headers say something lies (each section, each
+    /// archive member) is found.
+    Headers,
+    /// Also every archive member parsed as an object, and every section read: after a failed
+    /// link.
+    Contents,
+}
+
 /// Checks the contents of a file of `shape`; `None` is a file that is not there.
 pub fn check(shape: Shape, bytes: Option<&[u8]>) -> Result<(), Fault> {
     let Some(bytes) = bytes else {
         return Err(Fault::Missing);
     };
-    if bytes.is_empty() {
+    inspect(shape, bytes, Depth::Contents)
+}
+
+/// Checks the file `read` reads, a file of `shape`, to `depth`: only the parts asked for are
+/// read.
+pub fn check_reading<R: std::io::Read + std::io::Seek>(
+    shape: Shape,
+    read: R,
+    depth: Depth,
+) -> Result<(), Fault> {
+    let cache = ReadCache::new(read);
+    inspect(shape, &cache, depth)
+}
+
+fn inspect<'data, R: ReadRef<'data>>(shape: Shape, data: R, depth: Depth) -> Result<(), Fault> {
+    let len = data.len().map_err(|()| Fault::Missing)?;
+    if len == 0 {
         return Err(Fault::Emptied);
     }
-    let kind = match FileKind::parse(bytes) {
+    let kind = match FileKind::parse(data) {
         Ok(kind) => kind,
-        Err(_) if begins_like(shape, bytes) => return Err(Fault::Truncated),
-        Err(_) => return Err(Fault::Garbage),
+        Err(_) => {
+            let head = data
+                .read_bytes_at(0, len.min(8))
+                .map_err(|()| Fault::Truncated)?;
+            return Err(match begins_like(shape, head) {
+                true => Fault::Truncated,
+                false => Fault::Garbage,
+            });
+        }
     };
     match (shape, kind) {
-        (Shape::Archive, FileKind::Archive) => archive(bytes),
+        (Shape::Archive, FileKind::Archive) => archive(data, len, depth),
         (Shape::Archive, _) => Err(Fault::Garbage),
         (Shape::SharedLibrary, FileKind::Elf32 | FileKind::Elf64) => {
-            object(bytes, Some(ObjectKind::Dynamic))
+            object(data, len, Some(ObjectKind::Dynamic), depth)
         }
-        (Shape::Object, _) if is_object_kind(kind) => object(bytes, Some(ObjectKind::Relocatable)),
+        (Shape::Object, _) if is_object_kind(kind) => {
+            object(data, len, Some(ObjectKind::Relocatable), depth)
+        }
         _ => Err(Fault::Garbage),
+    }
+}
+
+/// Every member inside the file; to [`Depth::Contents`], also each one an object (or, in
+/// Windows import libraries, a short import record) that is whole.
+fn archive<'data, R: ReadRef<'data>>(data: R, len: u64, depth: Depth) -> Result<(), Fault> {
+    let archive = ArchiveFile::parse(data).map_err(|_| Fault::Truncated)?;
+    for member in archive.members() {
+        let member = member.map_err(|_| Fault::Truncated)?;
+        within(member.file_range(), len)?;
+        if depth == Depth::Headers {
+            continue;
+        }
+        let bytes = member.data(data).map_err(|_| Fault::Truncated)?;
+        if ImportFile::parse(bytes).is_ok() {
+            continue;
+        }
+        object(bytes, bytes.len() as u64, None, depth)?;
+    }
+    Ok(())
+}
+
+/// An object of `kind` (any kind when `None`) whose header parses and whose sections with
+/// contents lie inside the file (and, to [`Depth::Contents`], can be read).
+fn object<'data, R: ReadRef<'data>>(
+    data: R,
+    len: u64,
+    kind: Option<ObjectKind>,
+    depth: Depth,
+) -> Result<(), Fault> {
+    let file = object::File::parse(data).map_err(|_| Fault::Truncated)?;
+    if kind.is_some_and(|kind| file.kind() != kind) {
+        return Err(Fault::Garbage);
+    }
+    for section in file.sections() {
+        if section.kind() == SectionKind::UninitializedData {
+            continue;
+        }
+        if let Some(range) = section.file_range() {
+            within(range, len)?;
+        }
+        if depth == Depth::Contents {
+            section.data().map_err(|_| Fault::Truncated)?;
+        }
+    }
+    Ok(())
+}
+
+fn within((offset, size): (u64, u64), len: u64) -> Result<(), Fault> {
+    match offset.checked_add(size) {
+        Some(end) if end <= len => Ok(()),
+        _ => Err(Fault::Truncated),
     }
 }
 
@@ -116,37 +206,6 @@ fn is_object_kind(kind: FileKind) -> bool {
         kind,
         FileKind::Elf32 | FileKind::Elf64 | FileKind::MachO32 | FileKind::MachO64 | FileKind::Coff
     )
-}
-
-/// Every member an object (or, in Windows import libraries, a short import record) that is
-/// whole.
-fn archive(bytes: &[u8]) -> Result<(), Fault> {
-    let archive = ArchiveFile::parse(bytes).map_err(|_| Fault::Truncated)?;
-    for member in archive.members() {
-        let member = member.map_err(|_| Fault::Truncated)?;
-        let data = member.data(bytes).map_err(|_| Fault::Truncated)?;
-        if ImportFile::parse(data).is_ok() {
-            continue;
-        }
-        object(data, None)?;
-    }
-    Ok(())
-}
-
-/// A whole object of `kind` (any kind when `None`): its header parses and each section with
-/// contents lies inside the file.
-fn object(bytes: &[u8], kind: Option<ObjectKind>) -> Result<(), Fault> {
-    let file = object::File::parse(bytes).map_err(|_| Fault::Truncated)?;
-    if kind.is_some_and(|kind| file.kind() != kind) {
-        return Err(Fault::Garbage);
-    }
-    for section in file.sections() {
-        if section.kind() == SectionKind::UninitializedData {
-            continue;
-        }
-        section.data().map_err(|_| Fault::Truncated)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -208,11 +267,18 @@ mod tests {
     fn every_cut_of_a_real_file_is_found() {
         let exe = std::env::current_exe().expect("the test binary");
         let bytes = std::fs::read(exe).expect("readable");
-        assert_eq!(object(&bytes, None), Ok(()));
         let len = bytes.len();
-        for cut in [1, 16, 64, len / 2, len - 1] {
-            let fault = object(&bytes[..cut], None);
-            assert_eq!(fault, Err(Fault::Truncated), "cut at {cut} of {len}");
+        for depth in [Depth::Headers, Depth::Contents] {
+            assert_eq!(object(&bytes[..], len as u64, None, depth), Ok(()));
+            for cut in [1, 16, 64, len / 2, len - 1] {
+                let read = std::io::Cursor::new(bytes[..cut].to_vec());
+                let fault = check_reading(Shape::Object, read, depth);
+                assert_eq!(
+                    fault,
+                    Err(Fault::Truncated),
+                    "{depth:?}, cut at {cut} of {len}"
+                );
+            }
         }
     }
 }
