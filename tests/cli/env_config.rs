@@ -143,3 +143,27 @@ fn config_edit_makes_a_missing_cargo_config_and_refuses_a_broken_one_in_one_line
         "left as it was"
     );
 }
+
+/// A write that fails half-way (here: past the file-size limit, as on a full disk) leaves the
+/// user's file as it was, and no staging file beside it.
+#[cfg(unix)]
+#[test]
+fn config_edit_that_cannot_write_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    let before = "[build]\njobs = 2\n";
+    fs::write(&file, before).unwrap();
+    // `ulimit -f 0`: every write beyond byte 0 fails with EFBIG (SIGXFSZ ignored, as a full
+    // disk fails a write with ENOSPC).
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 0; trap '' XFSZ; exec \"$0\" config --edit \"$1\"")
+        .arg(ZIGLINK)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "config.toml");
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
