@@ -108,7 +108,8 @@ pub fn build(targets: &[Target], to: &Destination) -> Result<Setup> {
     }
     settings.extend(vars::deployment_target(targets).map(env));
     let Destination::Process(here) = to else {
-        let buster = sccache_key::value(None, targets, false, |_| None);
+        // A file's settings hold for any environment: only the config files' rustflags count.
+        let buster = sccache_key::value_configured(targets);
         settings.push(env((sccache_key::BUSTER.to_string(), buster)));
         return Ok(Setup {
             settings,

@@ -7,6 +7,7 @@
 //! May depend on nothing but `error`: `call` and `commands` use it.
 
 pub mod build_targets;
+pub mod config_rustflags;
 pub mod files;
 pub mod lockfile;
 pub mod pyproject;
