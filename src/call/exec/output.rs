@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::platform;
+use crate::platform::replace;
 
 /// What the output was before zig ran, so that a file zig did not touch is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +32,7 @@ impl Stamp {
 }
 
 /// Removes `output` when zig wrote or replaced it since `stamp` was taken, and the temporary
-/// files ld.lld and clang leave beside it. Returns whether `output` was removed.
+/// files ld.lld and clang leave beside it (and ziglink's own, from a strip that was stopped). Returns whether `output` was removed.
 pub fn remove_if_written(output: &Path, stamp: &Stamp) -> bool {
     let dir = match output.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -41,7 +42,9 @@ pub fn remove_if_written(output: &Path, stamp: &Stamp) -> bool {
     if let (Some(name), Ok(entries)) = (output.file_name(), std::fs::read_dir(dir)) {
         let name = name.to_string_lossy();
         for entry in entries.flatten() {
-            if is_temporary_of(&entry.file_name().to_string_lossy(), &name) {
+            let file = entry.file_name();
+            let file = file.to_string_lossy();
+            if is_temporary_of(&file, &name) || replace::is_staging_of(&file, &name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -163,10 +166,12 @@ mod tests {
         let stamp = Stamp::of(Some(&out));
         std::fs::write(&out, b"half").unwrap();
         std::fs::write(dir.path().join("app.tmpab1d43a"), b"lld").unwrap();
+        std::fs::write(dir.path().join(".ziglink-app-Ab12Cd"), b"strip").unwrap();
         std::fs::write(dir.path().join("keep.tmpab1d43a"), b"other").unwrap();
         assert!(remove_if_written(&out, &stamp));
         assert!(!out.exists());
         assert!(!dir.path().join("app.tmpab1d43a").exists());
+        assert!(!dir.path().join(".ziglink-app-Ab12Cd").exists());
         assert!(dir.path().join("keep.tmpab1d43a").exists());
 
         // An output from an earlier build that zig never touched stays.
