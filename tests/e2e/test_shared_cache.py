@@ -133,9 +133,17 @@ def test_sccache_serves_c_objects_across_environments_but_not_across_cpus(
         first = c_counts(envs[0], "t1")
         other_env = c_counts(envs[1], "t2")
         other_cpu = c_counts(envs[0], "t3", RUSTFLAGS="-C target-cpu=neoverse-v1")
+        # The CPU in cargo's config file reaches build scripts as CARGO_ENCODED_RUSTFLAGS, and
+        # so the C objects; the key must see it there too.
+        (crate / ".cargo").mkdir()
+        (crate / ".cargo" / "config.toml").write_text(
+            '[build]\nrustflags = ["-C", "target-cpu=cortex-a76"]\n'
+        )
+        config_cpu = c_counts(envs[0], "t4")
     finally:
         run([sccache, "--stop-server"], env=server, check=False)
     compiles = sum(first)
     assert compiles >= 20 and first == (0, compiles), first
     assert other_env == (compiles, 0), f"another environment: {other_env}"
     assert other_cpu == (0, compiles), f"another CPU: {other_cpu}"
+    assert config_cpu == (0, compiles), f"another CPU in .cargo/config.toml: {config_cpu}"
