@@ -17,7 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("backend", &["target", "project", "text"]),
     (
         "cargo_setup",
-        &["call", "target", "zig", "text", "platform"],
+        &["call", "project", "target", "zig", "text", "platform"],
     ),
     (
         "commands",

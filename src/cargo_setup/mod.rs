@@ -2,8 +2,8 @@
 //! cargo` (set on cargo's process), `ziglink env` (printed for a shell) and `ziglink config`
 //! (written into a config file), so the three cannot drift apart.
 //!
-//! May depend on `call` (the settings and tool names it sets up), `target`, `zig`, `text`,
-//! `platform` and `error`.
+//! May depend on `call` (the settings and tool names it sets up), `project` (the rustflags of
+//! cargo's config files, for the sccache key), `target`, `zig`, `text`, `platform` and `error`.
 
 pub mod bindgen;
 pub mod path_env;

@@ -46,6 +46,18 @@ pub fn backend_settings(file: &str, text: &str) -> Result<BackendSettings> {
     let compatibility = maturin.and_then(|m| m.get("compatibility").or_else(|| m.get("manylinux")));
     if let Some(item) = compatibility {
         out.maturin_compatibility = strings(item, "[tool.maturin] compatibility").map_err(wrong)?;
+        // The tags become maturin's arguments: `--zig` there would get past the backend's own
+        // refusal of it.
+        if let Some(bad) = out
+            .maturin_compatibility
+            .iter()
+            .find(|t| !is_platform_tag(t))
+        {
+            return Err(wrong(format!(
+                "[tool.maturin] compatibility `{bad}` is not a platform tag \
+                 (such as manylinux_2_28, musllinux_1_2 or off)"
+            )));
+        }
     }
     let Some(ziglink) = tool.and_then(|t| t.get("ziglink")) else {
         return Ok(out);
@@ -66,6 +78,15 @@ pub fn backend_settings(file: &str, text: &str) -> Result<BackendSettings> {
         }
     }
     Ok(out)
+}
+
+/// `manylinux2014`, `manylinux_2_28`, `musllinux_1_2`, `linux`, `off`: letters, digits, `_`
+/// and `.`, starting with a letter.
+fn is_platform_tag(tag: &str) -> bool {
+    tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
 fn string(item: &toml_edit::Item, what: &str) -> std::result::Result<String, String> {
@@ -139,6 +160,14 @@ mod tests {
                 "[tool.maturin] target must be a string",
             ),
             ("[tool.ziglink\n", "sub/pyproject.toml"),
+            (
+                "[tool.maturin]\ncompatibility = \"--zig\"\n",
+                "compatibility `--zig` is not a platform tag",
+            ),
+            (
+                "[tool.maturin]\ncompatibility = [\"manylinux_2_28\", \"a b\"]\n",
+                "compatibility `a b` is not a platform tag",
+            ),
         ];
         for (text, wanted) in cases {
             let error = backend_settings("sub/pyproject.toml", text)
