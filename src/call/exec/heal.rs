@@ -22,8 +22,7 @@ pub struct Linked {
     /// What zig said on its last run, as it would have without `ZIG_VERBOSE_LINK` (unless the
     /// user set it too).
     pub stderr: Vec<u8>,
-    /// What was found broken after the first run; empty when it succeeded or the failure was
-    /// not the cache's.
+    /// The broken cache files the first run used; empty when every one was whole.
     pub repairs: Vec<Repair>,
 }
 
@@ -96,7 +95,7 @@ pub fn outcome_line(repair: &Repair, succeeded: bool) -> String {
     }
 }
 
-/// Ended by itself with an error.
+/// Did not succeed: an error, or zig crashed (on a file it could not parse, say).
 fn failed(waited: &Waited) -> bool {
-    matches!(waited.ended, Ended::Code(code) if code != 0)
+    waited.ended != Ended::Code(0)
 }
