@@ -69,16 +69,20 @@ fn new_file_mode(_file: &File) -> io::Result<()> {
     Ok(())
 }
 
+/// The folder `path` is in: its parent, or `.` for a bare file name.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 fn dir_and_name(path: &Path) -> (PathBuf, String) {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    (dir, name)
+    (folder_of(path).to_path_buf(), name)
 }
 
 /// Whether `file` is a staging file of `name`'s (`.ziglink-<name>-` and six characters).

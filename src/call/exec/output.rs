@@ -34,10 +34,7 @@ impl Stamp {
 /// Removes `output` when zig wrote or replaced it since `stamp` was taken, and the temporary
 /// files ld.lld and clang leave beside it (and ziglink's own, from a strip that was stopped). Returns whether `output` was removed.
 pub fn remove_if_written(output: &Path, stamp: &Stamp) -> bool {
-    let dir = match output.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = replace::folder_of(output);
     // Such a file is never taken up again by anyone, whenever it was left.
     if let (Some(name), Ok(entries)) = (output.file_name(), std::fs::read_dir(dir)) {
         let name = name.to_string_lossy();
@@ -79,10 +76,7 @@ const LOW: u64 = 64 << 20;
 /// again by the time zig has ended. So "nearly full" is less than 64 MiB free, or less than the
 /// call's `inputs` take (an output that did not fit was about that large).
 pub fn full_disk(output: &Path, inputs: &[std::ffi::OsString]) -> Option<(PathBuf, u64)> {
-    let dir = match output.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = replace::folder_of(output);
     let free = platform::fs::free_bytes(dir)?;
     let taken: u64 = inputs
         .iter()

@@ -207,20 +207,29 @@ fn clean_manifest(
     if verdict != Verdict::Remove || dry_run {
         return Ok(());
     }
-    // Emptied first, while locked: a zig that opened it meanwhile sees a miss, not a folder
-    // about to vanish.
-    let emptied = file.set_len(0).and_then(|()| file.rewind());
-    if let Err(e) = emptied {
-        report.failed.push((path.to_path_buf(), e));
-        return Ok(());
-    }
-    if let Err(e) = std::fs::remove_dir_all(&folder) {
-        if e.kind() != std::io::ErrorKind::NotFound {
-            report.failed.push((folder, e));
-        }
+    if let Err((which, e)) = empty_and_remove(&mut file, path, &folder) {
+        report.failed.push((which, e));
     }
     drop(file); // releases the lock
     Ok(())
+}
+
+/// Removes the entry whose manifest `file` (at `path`, locked exclusively by the caller) names
+/// `folder`. The manifest is emptied first, while locked: a zig that opened it meanwhile sees a
+/// miss and rebuilds, rather than use a folder about to vanish. The error names the file or
+/// folder that could not be changed.
+pub fn empty_and_remove(
+    file: &mut std::fs::File,
+    path: &Path,
+    folder: &Path,
+) -> std::result::Result<(), (PathBuf, std::io::Error)> {
+    file.set_len(0)
+        .and_then(|()| file.rewind())
+        .map_err(|e| (path.to_path_buf(), e))?;
+    match std::fs::remove_dir_all(folder) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err((folder.to_path_buf(), e)),
+        _ => Ok(()),
+    }
 }
 
 fn clean_zir(path: &Path, policy: &Policy, dry_run: bool, report: &mut Report) -> Result<()> {

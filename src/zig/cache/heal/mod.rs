@@ -8,11 +8,12 @@ pub mod mentions;
 pub mod well_formed;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Seek};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use self::mentions::Named;
 use self::well_formed::{Depth, Fault, Shape};
+use super::clean;
 use super::digest::{self, Manifest};
 use super::lock;
 use super::scan;
@@ -159,13 +160,8 @@ fn remove_locked(
     if !still_names || !still_broken {
         return Outcome::RepairedMeanwhile;
     }
-    // As `cache clean`: emptied while locked, so a zig waiting for the lock sees a miss and
-    // rebuilds into a folder that is gone, rather than one being removed under it.
-    if let Err(e) = file.set_len(0).and_then(|()| file.rewind()) {
-        return kept("cannot empty its manifest", e);
-    }
-    match std::fs::remove_dir_all(root.join("o").join(entry)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => kept("cannot remove it", e),
-        _ => Outcome::Removed,
+    match clean::empty_and_remove(&mut file, manifest, &root.join("o").join(entry)) {
+        Ok(()) => Outcome::Removed,
+        Err((which, e)) => kept(&format!("cannot change {}", which.display()), e),
     }
 }
