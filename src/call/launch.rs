@@ -211,6 +211,16 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
             &explanation(&call, &shell::command_line(&zig.path, &zig_args)),
         );
     }
+    // A check the build's environment turns off is said once per build (its report shows each
+    // line once), so that a project that set it and forgot is reminded.
+    if let Some(line) = call
+        .output
+        .as_ref()
+        .and(call.floor)
+        .and_then(|f| settings.checks_off(f))
+    {
+        settings.notice(&line);
+    }
     let make = || zig_command(&zig.path, &zig_args, settings);
     let check = floor_check(&call, settings);
     let strip = call.output.as_ref().filter(|_| call.strip_debug);
@@ -254,6 +264,7 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     if let (ExitCode::SUCCESS, Some(check)) = (code, check) {
         after_floor_check(&call, settings, check)?;
     }
+
     if let (ExitCode::SUCCESS, Some(output)) = (code, strip) {
         // The file is replaced whole or not at all, so one that keeps its debug info is still
         // a good link: say so, and go on (`-o /dev/null` is not ELF).

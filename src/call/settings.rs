@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::call::apple_sdk;
 use crate::error::{Error, Result};
 use crate::platform::replace;
-use crate::target::floor::Asked;
+use crate::target::floor::{Asked, Floor};
 use crate::target::glibc::Glibc;
 use crate::target::macos::{self, MacOs};
 use crate::target::triple::{self, Target, TargetSpec};
@@ -208,6 +208,30 @@ impl Settings {
         }
     }
 
+    /// The post-link checks these settings turn off for a link to `floor`, in one line that is
+    /// the same for every such link of a build, so that its report shows it once; `None` when
+    /// every check runs.
+    pub fn checks_off(&self, floor: Floor) -> Option<String> {
+        let glibc = floor.glibc().is_some();
+        if self.skip_floor_check {
+            let policy = if glibc {
+                " or the manylinux policy"
+            } else {
+                ""
+            };
+            return Some(format!(
+                "the post-link checks are off ({FLOOR_CHECK}=0): links for {floor} are not \
+                 checked against that floor{policy}"
+            ));
+        }
+        (glibc && self.policy == PolicyMode::Off).then(|| {
+            format!(
+                "the manylinux policy check is off ({POLICY}=off): links for {floor} are not \
+                 checked against its policy"
+            )
+        })
+    }
+
     /// The target for `text` (`triple[.MAJOR.MINOR]`) with the floor the environment asks for:
     /// what the linker, the C tools and `ziglink cargo` all resolve a target with.
     pub fn resolve_target(&self, text: &str) -> Result<Target> {
@@ -267,6 +291,42 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| OsString::from(v))
         })
+    }
+
+    #[test]
+    fn says_which_checks_are_off_for_a_floor() {
+        let glibc = Floor::Glibc(Glibc::new(2, 17));
+        let macos = Floor::MacOs(MacOs::new(11, 0));
+        let floor_off = "the post-link checks are off (ZIGLINK_FLOOR_CHECK=0): links for glibc \
+                         2.17 are not checked against that floor or the manylinux policy";
+        let policy_off = "the manylinux policy check is off (ZIGLINK_POLICY=off): links for \
+                          glibc 2.17 are not checked against its policy";
+        type Case<'a> = (&'a [(&'a str, &'a str)], Floor, Option<&'a str>);
+        let cases: &[Case] = &[
+            (&[], glibc, None),
+            (&[(POLICY, "strict")], glibc, None),
+            (&[(FLOOR_CHECK, "0")], glibc, Some(floor_off)),
+            (&[(GLIBC_CHECK, "0")], glibc, Some(floor_off)),
+            (
+                &[(FLOOR_CHECK, "0"), (POLICY, "off")],
+                glibc,
+                Some(floor_off),
+            ),
+            (&[(POLICY, "off")], glibc, Some(policy_off)),
+            (&[(POLICY, "off")], macos, None),
+            (
+                &[(FLOOR_CHECK, "0")],
+                macos,
+                Some(
+                    "the post-link checks are off (ZIGLINK_FLOOR_CHECK=0): links for macOS 11.0 \
+                     are not checked against that floor",
+                ),
+            ),
+        ];
+        for (vars, floor, want) in cases {
+            let got = read(vars).unwrap().checks_off(*floor);
+            assert_eq!(got.as_deref(), *want, "{vars:?} {floor}");
+        }
     }
 
     #[test]

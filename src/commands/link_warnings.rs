@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::call::settings::{self, PolicyMode, Settings};
+use crate::call::settings::{self, Settings};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::platform::process;
@@ -20,10 +20,11 @@ pub struct Report {
 
 impl Report {
     /// A report for a build of `targets`, when one of them can warn (a glibc target, whose
-    /// links the policy check judges) and the user has not named a report file already.
+    /// links the policy check judges, or whose links say that a check is off) and the user has
+    /// not named a report file already.
     pub fn wanted(targets: &[Target], settings: &Settings) -> Result<Option<Report>> {
         let glibc = targets.iter().any(|t| t.glibc().is_some());
-        if !glibc || settings.policy == PolicyMode::Off || settings.report.is_some() {
+        if !glibc || settings.report.is_some() {
             return Ok(None);
         }
         let dir = tempfile::Builder::new()
@@ -89,6 +90,7 @@ mod tests {
 
     #[test]
     fn only_builds_that_can_warn_wait_for_cargo() {
+        use crate::call::settings::PolicyMode;
         let gnu = Target::resolve("x86_64-unknown-linux-gnu", None).unwrap();
         let musl = Target::resolve("x86_64-unknown-linux-musl", None).unwrap();
         let plain = Settings::default();
@@ -104,7 +106,8 @@ mod tests {
         let report = wanted(&[musl, gnu], &plain).expect("a glibc target can warn");
         assert!(report.file().starts_with(std::env::temp_dir()));
         assert!(wanted(&[musl], &plain).is_none());
-        assert!(wanted(&[gnu], &off).is_none());
+        // With the policy check off, links still say so.
+        assert!(wanted(&[gnu], &off).is_some());
         assert!(wanted(&[gnu], &theirs).is_none());
         let folder = report.file().parent().unwrap().to_path_buf();
         drop(report);

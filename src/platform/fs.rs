@@ -63,6 +63,59 @@ pub fn real_uid() -> u32 {
     0
 }
 
+/// The name of group `gid` and the users the group database lists as its members.
+pub fn group(gid: u32) -> Option<(String, Vec<String>)> {
+    #[cfg(unix)]
+    {
+        use std::ffi::CStr;
+        // A group with many members needs more room: grow on ERANGE, up to a limit.
+        let mut size = 16 * 1024;
+        loop {
+            let mut buf = vec![0u8; size];
+            // SAFETY: an all-zero group is a valid value for getgrgid_r to fill in.
+            let mut entry: libc::group = unsafe { std::mem::zeroed() };
+            let mut found: *mut libc::group = std::ptr::null_mut();
+            // SAFETY: getgrgid_r writes only into `entry` and `buf` (of the length given) and
+            // sets `found` to `&entry` or null; the strings it points to live in `buf`.
+            let rc = unsafe {
+                libc::getgrgid_r(
+                    gid,
+                    &mut entry,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut found,
+                )
+            };
+            if rc == libc::ERANGE && size < 1 << 20 {
+                size *= 4;
+                continue;
+            }
+            if rc != 0 || found.is_null() || entry.gr_name.is_null() {
+                return None;
+            }
+            // SAFETY: gr_name and each gr_mem entry up to the null one point to NUL-terminated
+            // strings inside `buf`, which is still alive.
+            let text = |p: *const libc::c_char| {
+                unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+            };
+            let mut members = Vec::new();
+            let mut at = entry.gr_mem;
+            // SAFETY: gr_mem is a null-terminated array inside `buf`.
+            while !at.is_null() && !unsafe { *at }.is_null() {
+                members.push(text(unsafe { *at }));
+                // SAFETY: not past the terminating null, checked above.
+                at = unsafe { at.add(1) };
+            }
+            return Some((text(entry.gr_name), members));
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = gid;
+        None
+    }
+}
+
 /// The user name of `uid` in the user database.
 pub fn user_name(uid: u32) -> Option<String> {
     #[cfg(unix)]

@@ -8,8 +8,9 @@
 //!   a symlink, checked without following one), owned by this user, and writable by no one else;
 //! - every folder above it belongs to this user or to root and cannot be written by others
 //!   unless it has the sticky bit (as `/tmp` has), so no one can rename it away and put their
-//!   own in its place. A folder writable by this user's own primary group is accepted too,
-//!   for the user-private groups some distributions give each user.
+//!   own in its place. A folder writable by this user's primary group is accepted too when
+//!   that group is a user-private one (named as the user, with no other members listed), as
+//!   many distributions give each user; a shared primary group such as `users` is others.
 //!
 //! The path handed on is the checked one, with every symlink above it resolved, so what zig
 //! opens later is what was checked.
@@ -42,6 +43,8 @@ pub enum Kind {
 pub struct Me {
     pub uid: u32,
     pub gid: u32,
+    /// Whether the primary group `gid` is this user's alone (a user-private group).
+    pub private_group: bool,
 }
 
 const WRITE_GROUP: u32 = 0o020;
@@ -152,7 +155,8 @@ pub fn judge_above(dir: &Path, facts: &Facts, me: Me) -> Option<Problem> {
     }
     let sticky = facts.mode & STICKY != 0;
     let others = facts.mode & WRITE_OTHER != 0;
-    let group = facts.mode & WRITE_GROUP != 0 && facts.gid != me.gid;
+    let mine = facts.gid == me.gid && me.private_group;
+    let group = facts.mode & WRITE_GROUP != 0 && !mine;
     if (others || group) && !sticky {
         return Some(Problem::AboveWritable {
             dir: dir.to_path_buf(),
@@ -250,7 +254,23 @@ pub fn facts_of(path: &Path) -> io::Result<Facts> {
 
 pub fn me() -> Me {
     let (uid, gid) = platform::fs::effective_ids();
-    Me { uid, gid }
+    let user = platform::fs::user_name(uid);
+    let private_group = match (platform::fs::group(gid), user) {
+        (Some((name, members)), Some(user)) => is_private_group(&name, &members, &user),
+        _ => false,
+    };
+    Me {
+        uid,
+        gid,
+        private_group,
+    }
+}
+
+/// A group named as the user that lists no one else: the user-private group scheme. Other
+/// users who have it as their primary group are not listed in the group database; a group
+/// shared that way is named for what it is (`users`, `staff`), not for one user.
+pub fn is_private_group(name: &str, members: &[String], user: &str) -> bool {
+    name == user && members.iter().all(|m| m == user)
 }
 
 /// `uid 1001 (mallory)`, or just the number when the user database does not know it.
@@ -268,6 +288,13 @@ mod tests {
     const ME: Me = Me {
         uid: 1000,
         gid: 1000,
+        private_group: true,
+    };
+    // Whose primary group is `users` (gid 100), shared with every other user.
+    const SHARED: Me = Me {
+        uid: 1000,
+        gid: 100,
+        private_group: false,
     };
 
     fn dir(uid: u32, gid: u32, mode: u32) -> Facts {
@@ -348,6 +375,32 @@ mod tests {
         ];
         for (facts, want) in cases {
             assert_eq!(&judge_above(at, facts, ME), want, "{facts:?}");
+        }
+        let shared: &[(Facts, Option<Problem>)] = &[
+            (dir(1000, 100, 0o775), above_writable(0o040775)),
+            (dir(1000, 100, 0o755), None),
+            (dir(1000, 100, 0o1775), None),
+            (dir(1000, 1000, 0o775), above_writable(0o040775)),
+        ];
+        for (facts, want) in shared {
+            assert_eq!(&judge_above(at, facts, SHARED), want, "{facts:?}");
+        }
+    }
+
+    #[test]
+    fn a_private_group_is_named_as_its_user_and_lists_no_one_else() {
+        let users = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("alice", &[], true),
+            ("alice", &["alice"], true),
+            ("alice", &["alice", "bob"], false),
+            ("users", &[], false),
+            ("users", &["alice"], false),
+            ("staff", &["alice", "bob"], false),
+        ];
+        for (name, members, want) in cases {
+            let got = is_private_group(name, &users(members), "alice");
+            assert_eq!(got, *want, "{name} {members:?}");
         }
     }
 

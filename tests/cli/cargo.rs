@@ -138,6 +138,15 @@ fn what_the_links_warned_about_is_shown_once_after_cargo() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(stderr(&out), format!("{warning}\n"));
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    // With the policy check off, its links still say so, once.
+    let out = ziglink(&["cargo", "build", "--target", "x86_64-unknown-linux-gnu"])
+        .faked(dir.path(), 3)
+        .env("TMPDIR", &tmp)
+        .env("FAKE_WARNING", warning)
+        .env("ZIGLINK_POLICY", "off")
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&out), format!("{warning}\n"));
     // A musl build cannot: cargo runs in ziglink's place, with no report to write to.
     let out = build("x86_64-unknown-linux-musl");
     assert_eq!(out.status.code(), Some(3));

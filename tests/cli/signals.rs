@@ -68,3 +68,17 @@ fn sigterm_and_sigint_are_passed_to_zig_and_ziglink_ends_by_them_after_cleaning_
         assert_nothing_left(dir.path());
     }
 }
+
+#[test]
+fn a_signal_after_zig_ended_ends_ziglink_by_it_and_removes_the_output() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = faulting_link(dir.path(), "late")
+        .wait_with_output()
+        .unwrap();
+    // zig exited 0; the SIGTERM came while ziglink read the output for its floor check.
+    assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{}", stderr(&out));
+    // The helper has written the pipe and ended; the output and zig's temporary file are gone.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_nothing_left(dir.path());
+}

@@ -69,7 +69,8 @@ pub fn fakes() -> &'static Path {
             (
                 // Misbehaves as `$FAKE_FAULT` says, after writing its pid to `$FAKE_PID` and
                 // half of the `-o` file (and an ld.lld-style temporary file beside it). The
-                // `-o` is found in `@files` too.
+                // `-o` is found in `@files` too. `late` makes the output a named pipe, which
+                // holds ziglink's check of it until a SIGTERM has reached ziglink.
                 "zig-faults",
                 "out=$(for a in \"$@\"; do case \"$a\" in @*) cat \"${a#@}\";; *) echo \"$a\";; esac; done \\\n\
                  | sed -n '/^-o$/{n;p}' | tail -n 1)\n\
@@ -79,6 +80,8 @@ pub fn fakes() -> &'static Path {
                  die) kill -\"$FAKE_SIGNAL\" $$ ;;\n\
                  orphan) (sleep 1; printf late > \"$out.late\") & sleep 0.2; kill -KILL $$ ;;\n\
                  hang) exec sleep 30 ;;\n\
+                 late) rm -f \"$out\"; mkfifo \"$out\"\n\
+                 (sleep 0.3; kill -TERM $PPID; sleep 0.2; printf x > \"$out\") & ;;\n\
                  esac\n",
             ),
             (

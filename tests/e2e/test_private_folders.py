@@ -5,6 +5,7 @@ Needs root (to make users and run as them)."""
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import secrets
@@ -32,12 +33,14 @@ HELLO = 'fn main() { println!("hello from {}", std::env::consts::ARCH); }\n'
 
 
 class User:
-    """A system user of its own group, made for the test and removed after it."""
+    """A system user of its own group (or of `group`, as primary group), made for the test and
+    removed after it."""
 
-    def __init__(self, prefix: str):
+    def __init__(self, prefix: str, group: str | None = None):
         self.name = f"{prefix}-{secrets.token_hex(3)}"
+        grouping = ["--gid", group] if group else ["--user-group"]
         subprocess.run(
-            ["useradd", "--system", "--user-group", "--no-create-home", "-s", "/bin/sh", self.name],
+            ["useradd", "--system", *grouping, "--no-create-home", "-s", "/bin/sh", self.name],
             check=True,
         )
         entry = pwd.getpwnam(self.name)
@@ -78,11 +81,21 @@ def users():
     other.remove()
 
 
+@pytest.fixture
+def shared_group_users():
+    """Two users whose primary group is `users` (gid 100 on Debian), as on many multi-user
+    machines."""
+    victim, other = User("zlvictim", "users"), User("zlother", "users")
+    yield victim, other
+    victim.remove()
+    other.remove()
+
+
 def victim_build(victim: User, shared, *extra_env: tuple[str, str]):
     """The victim compiles and links a program in a folder of its own."""
     base, bin_dir, home = shared
     work = base / f"work-{victim.name}"
-    work.mkdir()
+    work.mkdir(exist_ok=True)
     (work / "hello.rs").write_text(HELLO)
     os.chown(work, victim.uid, victim.gid)
     env = {"HOME": str(home), "PATH": f"{bin_dir}:/usr/bin:/bin", **dict(extra_env)}
@@ -145,3 +158,32 @@ def test_without_a_plant_the_fallback_is_the_victims_own_and_links_work(users, s
     assert sorted(home.rglob("*")) == home_before
     doctor = victim.run(["ziglink", "doctor"], env=env)
     assert f"zig cache: {fallback} (ziglink's fallback" in doctor.stdout, doctor.stdout
+
+
+def test_a_folder_writable_by_a_shared_primary_group_is_refused_above_the_fallback(
+    shared_group_users, shared
+):
+    """The victim's temp folder is its own but writable by `users`, its primary group, which the
+    other user shares: the other user could rename the fallback away and put its own there.
+    Before, a folder writable by the user's primary group was trusted whatever the group."""
+    victim, other = shared_group_users
+    assert victim.gid == other.gid == grp.getgrnam("users").gr_gid
+    tmp = Path(tempfile.mkdtemp(prefix="zlteam-", dir="/tmp"))
+    try:
+        os.chown(tmp, victim.uid, victim.gid)
+        tmp.chmod(0o775)
+        proc, _, _ = victim_build(victim, shared, ("TMPDIR", str(tmp)))
+        assert proc.returncode != 0, proc.stderr
+        line = error_line(proc.stderr)
+        assert f"is inside `{tmp}`, which others can write without the sticky bit (mode 0775)" in (
+            line
+        ), line
+        assert not (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").exists()
+        # With the sticky bit, no one else can rename what is inside: the link works.
+        tmp.chmod(0o1775)
+        proc, work, env = victim_build(victim, shared, ("TMPDIR", str(tmp)))
+        assert proc.returncode == 0, proc.stderr
+        assert (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").is_dir()
+        assert victim.run(["./hello"], env=env, cwd=work).stdout.strip() == "hello from x86_64"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

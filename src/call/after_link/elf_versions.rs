@@ -84,6 +84,7 @@ mod tests {
 
     /// The test executable itself was linked by the host's toolchain against the host's glibc,
     /// so it needs glibc versions, with `__libc_start_main` among the symbols.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[test]
     fn reads_the_requirements_of_a_real_executable() {
         let exe = std::env::current_exe().unwrap();

@@ -180,6 +180,7 @@ mod tests {
         assert_eq!((violation.symbols.len(), violation.others), (0, 0));
     }
 
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[test]
     fn checks_a_real_file_names_the_symbol_and_removes_the_file() {
         // The test executable was linked against the host's glibc (2.34 or newer on the

@@ -142,6 +142,7 @@ mod tests {
         }
     }
 
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
     #[test]
     fn removes_the_debug_sections_and_keeps_symbols_and_segments() {
         use object::read::elf::{ElfFile64, ProgramHeader};
@@ -185,6 +186,8 @@ mod tests {
         assert_eq!(without_debug(&stripped).unwrap(), None);
     }
 
+    // gcc, which links the test binary on Linux, gives it a build ID.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[test]
     fn the_build_id_is_made_from_what_is_left() {
         use object::{Object, ObjectSection};
@@ -194,9 +197,7 @@ mod tests {
             let note = file.section_by_name(".note.gnu.build-id")?;
             Some(note.data().unwrap().to_vec())
         };
-        let Some(before) = id(&exe) else {
-            return; // linked without a build ID: nothing to remake
-        };
+        let before = id(&exe).expect("the test binary has a build ID");
         let stripped = without_debug(&exe).unwrap().unwrap();
         let after = id(&stripped).unwrap();
         // The same note header and size; another ID.

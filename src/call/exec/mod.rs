@@ -7,7 +7,6 @@
 pub mod heal;
 pub mod output;
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -41,19 +40,11 @@ fn wait_for(mut cmd: Command, capture: bool) -> Result<(Waited, Vec<u8>)> {
         cmd.stderr(Stdio::piped());
     }
     let mut child = process::spawn(&mut cmd).map_err(|source| start_error(&cmd, source))?;
-    // Read on the side: zig may fill the pipe before it exits, and a helper it leaves behind
-    // may hold the pipe open after it has.
-    let reader = child.stderr.take().map(|mut pipe| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            bytes
-        })
-    });
+    let reader = child.stderr.take().map(process::StderrReader::start);
     let status = child.wait().map_err(|source| start_error(&cmd, source))?;
     let waited = process::after(status);
     let stderr = reader
-        .and_then(|thread| thread.join().ok())
+        .map(process::StderrReader::finish)
         .unwrap_or_default();
     Ok((waited, stderr))
 }

@@ -7,6 +7,7 @@
 mod orphans;
 #[cfg(unix)]
 mod signals;
+mod stderr_reader;
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
@@ -21,6 +22,8 @@ use std::io;
 use std::process::{Child, Command, ExitStatus};
 
 use crate::exit::ExitCode;
+
+pub use stderr_reader::StderrReader;
 
 /// How a child ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
