@@ -66,6 +66,7 @@ class Round:
     planned: float  # seconds after the start
     killed: list[str] = field(default_factory=list)  # what was killed, by command name
     killed_exit: int | None = None
+    killed_said: list[str] = field(default_factory=list)  # the killed link's last line
     next_seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -176,12 +177,15 @@ class Soak:
         _, stderr = proc.communicate()
         wait_gone(orphans)
         result.killed_exit = proc.returncode
+        result.killed_said = stderr.strip().splitlines()[-1:]
         left = sorted(p.name for p in set(folder.iterdir()) - sources - {cache})
         if result.killed and proc.returncode == 0 and left == ["killed"]:
             result.killed = []  # zig was killed as it ended, after writing everything
         if result.killed and left:
             result.problems.append(f"the killed link left {left}")
-        if "panicked" in stderr or proc.returncode == -signal.SIGABRT:
+        # An abort is not one: ziglink leaves by zig's signal, and zig aborts when a process
+        # of its own is killed.
+        if "panicked at" in stderr:
             result.problems.append(f"ziglink panicked: {stderr.strip()[-400:]}")
         if not result.killed and proc.returncode != 0:
             result.problems.append(f"the link failed unkilled: {stderr.strip()[-300:]}")
@@ -254,6 +258,9 @@ def main() -> int:
         f"{len(rounds) - len(failed)} next links succeeded, {len(failed)} failed; "
         f"{repairs} cache entries repaired (seed {seed})"
     )
+    said = [line for r in killed for line in r.killed_said]
+    for line in sorted(set(said)):
+        print(f"  {said.count(line)}x the killed link said: {line[:160]}")
     return 1 if failed else 0
 
 
