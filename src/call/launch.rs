@@ -264,7 +264,6 @@ pub fn zig(call: ZigCall, settings: &Settings, zig: &find::Zig) -> Result<ExitCo
     if let (ExitCode::SUCCESS, Some(check)) = (code, check) {
         after_floor_check(&call, settings, check)?;
     }
-
     if let (ExitCode::SUCCESS, Some(output)) = (code, strip) {
         // The file is replaced whole or not at all, so one that keeps its debug info is still
         // a good link: say so, and go on (`-o /dev/null` is not ELF).

@@ -218,10 +218,16 @@ fn check(real: &Path) -> Result<(), Problem> {
 }
 
 fn check_above(dir: &Path) -> Result<(), Problem> {
-    let me = me();
+    let mut me = me();
     for above in dir.ancestors() {
         let facts = facts_of(above).map_err(unusable)?;
-        if let Some(problem) = judge_above(above, &facts, me) {
+        let mut problem = judge_above(above, &facts, me);
+        // Only a folder my primary group can write needs the group database read.
+        if problem.is_some() && facts.gid == me.gid && !me.private_group {
+            me.private_group = primary_group_is_private(me);
+            problem = judge_above(above, &facts, me);
+        }
+        if let Some(problem) = problem {
             return Err(problem);
         }
     }
@@ -252,17 +258,20 @@ pub fn facts_of(path: &Path) -> io::Result<Facts> {
     })
 }
 
+/// The user ziglink runs as, its primary group not yet looked up (taken as shared).
 pub fn me() -> Me {
     let (uid, gid) = platform::fs::effective_ids();
-    let user = platform::fs::user_name(uid);
-    let private_group = match (platform::fs::group(gid), user) {
-        (Some((name, members)), Some(user)) => is_private_group(&name, &members, &user),
-        _ => false,
-    };
     Me {
         uid,
         gid,
-        private_group,
+        private_group: false,
+    }
+}
+
+fn primary_group_is_private(me: Me) -> bool {
+    match (platform::fs::group(me.gid), platform::fs::user_name(me.uid)) {
+        (Some((name, members)), Some(user)) => is_private_group(&name, &members, &user),
+        _ => false,
     }
 }
 

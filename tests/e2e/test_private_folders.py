@@ -187,3 +187,20 @@ def test_a_folder_writable_by_a_shared_primary_group_is_refused_above_the_fallba
         assert victim.run(["./hello"], env=env, cwd=work).stdout.strip() == "hello from x86_64"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_folder_writable_by_a_user_private_group_is_the_users_own(users, shared):
+    """The same temp folder writable by the victim's user-private group (its own name, no other
+    member): only the victim is in it, so the fallback inside is used."""
+    victim, _, _ = users
+    assert grp.getgrgid(victim.gid).gr_name == victim.name
+    tmp = Path(tempfile.mkdtemp(prefix="zlupg-", dir="/tmp"))
+    try:
+        os.chown(tmp, victim.uid, victim.gid)
+        tmp.chmod(0o775)
+        proc, work, env = victim_build(victim, shared, ("TMPDIR", str(tmp)))
+        assert proc.returncode == 0, proc.stderr
+        assert (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").is_dir()
+        assert victim.run(["./hello"], env=env, cwd=work).stdout.strip() == "hello from x86_64"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
