@@ -219,11 +219,13 @@ fn check(real: &Path) -> Result<(), Problem> {
 
 fn check_above(dir: &Path) -> Result<(), Problem> {
     let mut me = me();
+    let mut looked_up = false;
     for above in dir.ancestors() {
         let facts = facts_of(above).map_err(unusable)?;
         let mut problem = judge_above(above, &facts, me);
-        // Only a folder my primary group can write needs the group database read.
-        if problem.is_some() && facts.gid == me.gid && !me.private_group {
+        // Only a folder my primary group can write needs the group database, read once.
+        if problem.is_some() && facts.gid == me.gid && !looked_up {
+            looked_up = true;
             me.private_group = primary_group_is_private(me);
             problem = judge_above(above, &facts, me);
         }

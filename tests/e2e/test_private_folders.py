@@ -13,6 +13,8 @@ import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -160,6 +162,27 @@ def test_without_a_plant_the_fallback_is_the_victims_own_and_links_work(users, s
     assert f"zig cache: {fallback} (ziglink's fallback" in doctor.stdout, doctor.stdout
 
 
+@contextmanager
+def group_writable_tmp(victim: User) -> Iterator[Path]:
+    """A temp folder of the victim's, which its primary group can write (mode 0775)."""
+    tmp = Path(tempfile.mkdtemp(prefix="zlgroup-", dir="/tmp"))
+    try:
+        os.chown(tmp, victim.uid, victim.gid)
+        tmp.chmod(0o775)
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def assert_links_in_fallback_under(tmp: Path, victim: User, shared) -> None:
+    """The victim's link, with `tmp` as its temp folder, succeeds with zig's cache in the
+    fallback there, and the program runs."""
+    proc, work, env = victim_build(victim, shared, ("TMPDIR", str(tmp)))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").is_dir()
+    assert victim.run(["./hello"], env=env, cwd=work).stdout.strip() == "hello from x86_64"
+
+
 def test_a_folder_writable_by_a_shared_primary_group_is_refused_above_the_fallback(
     shared_group_users, shared
 ):
@@ -168,10 +191,7 @@ def test_a_folder_writable_by_a_shared_primary_group_is_refused_above_the_fallba
     Before, a folder writable by the user's primary group was trusted whatever the group."""
     victim, other = shared_group_users
     assert victim.gid == other.gid == grp.getgrnam("users").gr_gid
-    tmp = Path(tempfile.mkdtemp(prefix="zlteam-", dir="/tmp"))
-    try:
-        os.chown(tmp, victim.uid, victim.gid)
-        tmp.chmod(0o775)
+    with group_writable_tmp(victim) as tmp:
         proc, _, _ = victim_build(victim, shared, ("TMPDIR", str(tmp)))
         assert proc.returncode != 0, proc.stderr
         line = error_line(proc.stderr)
@@ -181,12 +201,7 @@ def test_a_folder_writable_by_a_shared_primary_group_is_refused_above_the_fallba
         assert not (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").exists()
         # With the sticky bit, no one else can rename what is inside: the link works.
         tmp.chmod(0o1775)
-        proc, work, env = victim_build(victim, shared, ("TMPDIR", str(tmp)))
-        assert proc.returncode == 0, proc.stderr
-        assert (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").is_dir()
-        assert victim.run(["./hello"], env=env, cwd=work).stdout.strip() == "hello from x86_64"
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        assert_links_in_fallback_under(tmp, victim, shared)
 
 
 def test_a_folder_writable_by_a_user_private_group_is_the_users_own(users, shared):
@@ -194,13 +209,5 @@ def test_a_folder_writable_by_a_user_private_group_is_the_users_own(users, share
     member): only the victim is in it, so the fallback inside is used."""
     victim, _, _ = users
     assert grp.getgrgid(victim.gid).gr_name == victim.name
-    tmp = Path(tempfile.mkdtemp(prefix="zlupg-", dir="/tmp"))
-    try:
-        os.chown(tmp, victim.uid, victim.gid)
-        tmp.chmod(0o775)
-        proc, work, env = victim_build(victim, shared, ("TMPDIR", str(tmp)))
-        assert proc.returncode == 0, proc.stderr
-        assert (tmp / f"ziglink-zig-cache-{victim.uid}" / "o").is_dir()
-        assert victim.run(["./hello"], env=env, cwd=work).stdout.strip() == "hello from x86_64"
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with group_writable_tmp(victim) as tmp:
+        assert_links_in_fallback_under(tmp, victim, shared)
