@@ -319,16 +319,34 @@ fn maturin_args(args: &[OsString]) {
     let read = build_args::read(&args);
     let again = build_args::read(&read.args);
     assert_eq!(again, read);
-    let settings = pyproject::BackendSettings::default();
+    // An apple build's deployment target comes from the project's table: the first argument,
+    // whatever it is, stands for that table's value.
+    let configured = args.first().cloned().unwrap_or_default();
+    let settings = pyproject::BackendSettings {
+        macos_deployment_targets: [
+            ("aarch64-apple-darwin".to_string(), configured.clone()),
+            ("x86_64-apple-darwin".to_string(), configured),
+        ]
+        .into(),
+        ..pyproject::BackendSettings::default()
+    };
     let none = |_: &str| Ok(None);
-    let _ = plan::plan(&plan::Request {
-        args: &args,
-        pyproject: &settings,
-        env_target: None,
-        config_target: None,
-        host: "x86_64-unknown-linux-gnu",
-        env_glibc: &none,
-    });
+    let hosts = [
+        ("x86_64-unknown-linux-gnu", None),
+        ("aarch64-apple-darwin", None),
+        ("aarch64-apple-darwin", Some("12.0")),
+    ];
+    for (host, env_macos) in hosts {
+        let _ = plan::plan(&plan::Request {
+            args: &args,
+            pyproject: &settings,
+            env_target: None,
+            config_target: None,
+            host,
+            env_glibc: &none,
+            env_macos,
+        });
+    }
 }
 
 /// A Mach-O file, fat file or archive, as the post-link macOS checks read it.

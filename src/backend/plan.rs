@@ -31,6 +31,9 @@ pub struct Request<'a> {
     pub host: &'a str,
     /// The floor the environment asks for a triple (ZIGLINK_GLIBC_<TRIPLE>, ZIGLINK_GLIBC).
     pub env_glibc: &'a dyn Fn(&str) -> Result<Option<Glibc>>,
+    /// MACOSX_DEPLOYMENT_TARGET, which wins over `[tool.maturin.target."<triple>"]`'s, as it
+    /// does in maturin.
+    pub env_macos: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +77,12 @@ pub fn plan(request: &Request) -> Result<Plan> {
         });
     }
     match halves {
-        Some(halves) => plan.targets.extend(halves),
+        Some(halves) => {
+            for half in halves {
+                let spec = macos_spec(&half, request, &mut plan);
+                plan.targets.push(spec);
+            }
+        }
         None => match triple::lookup(&triple) {
             Some(spec) => {
                 let spec_text = floor_for(spec, compatibility.as_deref(), request, &mut plan)?;
@@ -96,15 +104,37 @@ pub fn plan(request: &Request) -> Result<Plan> {
 }
 
 /// The target maturin builds for: its `--target`, else CARGO_BUILD_TARGET (which maturin reads
-/// as `--target`), else `[tool.maturin] target`, else cargo's `build.target`, else the host.
+/// as `--target`), else cargo's `build.target`, else the host.
 fn built_triple(request: &Request, read: &BuildArgs) -> String {
     read.target
         .as_deref()
         .or(request.env_target)
-        .or(request.pyproject.maturin_target.as_deref())
         .or(request.config_target)
         .unwrap_or(request.host)
         .to_string()
+}
+
+/// An apple `spec` with the deployment target of its `[tool.maturin.target."<triple>"]` table
+/// as its suffix, as maturin builds and tags it, unless the spec has one or
+/// MACOSX_DEPLOYMENT_TARGET is set (maturin then takes the variable for the build). A malformed
+/// value is left for the resolver to refuse, naming the setting.
+fn macos_spec(spec: &str, request: &Request, plan: &mut Plan) -> String {
+    let (triple, suffix) = triple::split_spec(spec);
+    let configured = request.pyproject.macos_deployment_targets.get(triple);
+    let (None, Some(configured)) = (suffix, configured) else {
+        return spec.to_string();
+    };
+    let table = format!("[tool.maturin.target.\"{triple}\"] macos-deployment-target");
+    if let Some(env) = request.env_macos.filter(|v| !v.is_empty()) {
+        plan.notes.push(format!(
+            "linking {triple} for macOS {env} (MACOSX_DEPLOYMENT_TARGET), not the {configured} \
+             of {table}"
+        ));
+        return spec.to_string();
+    }
+    plan.notes
+        .push(format!("linking {triple} for macOS {configured} ({table})"));
+    format!("{triple}.{configured}")
 }
 
 /// The floor asked for outside the compatibility tag, and where: the environment
@@ -143,7 +173,8 @@ fn floor_for(
             }
             return Ok(triple.to_string());
         }
-        Family::Darwin { .. } | Family::Windows => return Ok(triple.to_string()),
+        Family::Darwin { .. } => return Ok(macos_spec(triple, request, plan)),
+        Family::Windows => return Ok(triple.to_string()),
     };
     let arch = manylinux::arch_of(spec).unwrap_or_default();
     let asked = asked_floor(triple, request)?;
@@ -235,6 +266,7 @@ mod tests {
             config_target: None,
             host: HOST,
             env_glibc: &lookup,
+            env_macos: None,
         })
     }
 
@@ -486,7 +518,6 @@ mod tests {
     #[test]
     fn finds_the_target_as_maturin_and_cargo_do() {
         let pyproject = BackendSettings {
-            maturin_target: Some("aarch64-unknown-linux-gnu".into()),
             targets: vec![
                 "x86_64-unknown-linux-musl".into(),
                 "aarch64-unknown-linux-gnu.2.28".into(),
@@ -503,6 +534,7 @@ mod tests {
                     config_target: config,
                     host: HOST,
                     env_glibc: &none,
+                    env_macos: None,
                 })
                 .unwrap()
                 .targets
@@ -516,10 +548,9 @@ mod tests {
             target_of("", None, Some("i686-unknown-linux-gnu"), &plain),
             ["i686-unknown-linux-gnu.2.17"]
         );
-        // [tool.maturin] target wins over cargo's config, and the extra targets follow, unless
-        // one is the target built.
+        // The extra targets follow the one built, unless one is the target built.
         assert_eq!(
-            target_of("", None, Some("i686-unknown-linux-gnu"), &pyproject),
+            target_of("", None, Some("aarch64-unknown-linux-gnu"), &pyproject),
             [
                 "aarch64-unknown-linux-gnu.2.17",
                 "x86_64-unknown-linux-musl"
@@ -545,10 +576,84 @@ mod tests {
             config_target: None,
             host: "x86_64-pc-windows-msvc",
             env_glibc: &none,
+            env_macos: None,
         })
         .unwrap();
         assert_eq!(msvc.args, words("--release"));
         assert!(msvc.targets.is_empty());
         assert!(msvc.notes[0].starts_with("x86_64-pc-windows-msvc is not a target ziglink links"));
+    }
+
+    #[test]
+    fn an_apple_target_is_linked_for_the_deployment_target_its_maturin_table_names() {
+        // maturin's own test-crate pyo3-pure has this table.
+        let pyproject = BackendSettings {
+            macos_deployment_targets: [
+                ("aarch64-apple-darwin".into(), "11.0".into()),
+                ("x86_64-apple-darwin".into(), "10.13".into()),
+            ]
+            .into(),
+            ..BackendSettings::default()
+        };
+        let none = |_: &str| Ok(None);
+        let cases: &[(&str, Option<&str>, &[&str], &str)] = &[
+            (
+                "--target aarch64-apple-darwin",
+                None,
+                &["aarch64-apple-darwin.11.0"],
+                "linking aarch64-apple-darwin for macOS 11.0 \
+                 ([tool.maturin.target.\"aarch64-apple-darwin\"] macos-deployment-target)",
+            ),
+            (
+                "--target universal2-apple-darwin",
+                None,
+                &["x86_64-apple-darwin.10.13", "aarch64-apple-darwin.11.0"],
+                "linking x86_64-apple-darwin for macOS 10.13",
+            ),
+            // The variable wins, as in maturin.
+            (
+                "--target aarch64-apple-darwin",
+                Some("12.0"),
+                &["aarch64-apple-darwin"],
+                "linking aarch64-apple-darwin for macOS 12.0 (MACOSX_DEPLOYMENT_TARGET), not \
+                 the 11.0 of",
+            ),
+            // Tables of other targets change nothing.
+            (
+                "--target x86_64-unknown-linux-gnu",
+                None,
+                &["x86_64-unknown-linux-gnu.2.17"],
+                "linking x86_64-unknown-linux-gnu for glibc 2.17",
+            ),
+        ];
+        for (args, env_macos, targets, note) in cases {
+            let got = plan(&Request {
+                args: &words(args),
+                pyproject: &pyproject,
+                env_target: None,
+                config_target: None,
+                host: HOST,
+                env_glibc: &none,
+                env_macos: *env_macos,
+            })
+            .unwrap();
+            assert_eq!(got.targets, *targets, "{args}");
+            assert!(
+                got.notes.iter().any(|n| n.starts_with(note)),
+                "{args}: {:?}",
+                got.notes
+            );
+        }
+        let plain = plan(&Request {
+            args: &words("--target aarch64-apple-darwin"),
+            pyproject: &BackendSettings::default(),
+            env_target: None,
+            config_target: None,
+            host: HOST,
+            env_glibc: &none,
+            env_macos: None,
+        })
+        .unwrap();
+        assert_eq!(plain.targets, ["aarch64-apple-darwin"]);
     }
 }

@@ -33,6 +33,7 @@ use crate::text::shell;
 use crate::zig::cache::{self, location};
 use crate::zig::find;
 use crate::zig::glibc_list;
+use crate::zig::lib_copy;
 
 /// What a call does, which decides the zig subcommand that runs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,11 +382,15 @@ pub fn explanation(call: &ZigCall, command: &str) -> String {
     })
 }
 
-/// `zig args`, with zig's cache moved to a private folder when its default is not writable.
+/// `zig args`, with zig's cache moved to a private folder when its default is not writable,
+/// and the lib folder that is the same in every environment (`lib_copy`). The one place a zig
+/// command is made.
 pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result<Command> {
     let mut cmd = Command::new(zig);
     cmd.args(args);
-    if let Some(dir) = location::for_this_process().for_zig()? {
+    let location = location::for_this_process();
+    let moved = location.for_zig()?;
+    if let Some(dir) = &moved {
         settings.log_line(|| {
             format!(
                 "zig's default cache is not writable; using {}",
@@ -394,7 +399,26 @@ pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result
         });
         cmd.env(location::ZIG_CACHE_VAR, dir);
     }
+    let root = moved.as_deref().or(location.path());
+    if let Some(lib) = root.and_then(|root| stable_lib_dir(zig, root, settings)) {
+        cmd.env(lib_copy::LIB_DIR_VAR, lib);
+    }
     Ok(cmd)
+}
+
+/// The copy of zig's lib folder in the cache at `root`, made if missing; `None` (zig's own
+/// folder) when the user names one, zig gets no copy, or it cannot be made, which is logged.
+fn stable_lib_dir(zig: &Path, root: &Path, settings: &Settings) -> Option<PathBuf> {
+    if std::env::var_os(lib_copy::LIB_DIR_VAR).is_some_and(|v| !v.is_empty()) {
+        return None;
+    }
+    let made = cache::own_dir(root)
+        .map_err(|e| e.to_string())
+        .and_then(|own| lib_copy::ensure(zig, &own).map_err(|e| e.to_string()));
+    made.unwrap_or_else(|why| {
+        settings.log_line(|| format!("zig keeps its own lib folder: {why}"));
+        None
+    })
 }
 
 /// The zig this ziglink uses: `ZIGLINK_ZIG`, the `ziglang` beside it, or PATH.

@@ -1,7 +1,10 @@
 //! Clang arguments for bindgen, so that bindings generated for a target see that target's libc
 //! headers (zig's), not the host's. They come from asking zig once per `ziglink cargo` run
-//! where its headers are, which is cheap and stays right across zig versions; the folders are
-//! then named through `header_store`, at a path that is the same in every environment.
+//! where its headers are, which is cheap and stays right across zig versions. The folders it
+//! names are in the copy of its lib folder every zig call is given (`zig::lib_copy`), so they
+//! are the same in every environment: named in a folder of one environment, the value would
+//! change with it, and cargo would rerun every bindgen build script (they declare
+//! `rerun-if-env-changed` on it) in each new one.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -10,57 +13,27 @@ use std::process::Stdio;
 use crate::call::launch;
 use crate::call::settings::Settings;
 use crate::cargo_setup::vars;
-use crate::error::Error;
 use crate::target::triple::Target;
 use crate::text::shell;
-use crate::zig::cache;
 use crate::zig::find::Zig;
-use crate::zig::header_store::Store;
-use crate::zig::version;
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>` for each target zig could describe, after whatever the
 /// user already set: what `ziglink cargo` and `ziglink env --bindgen` export.
 pub fn env_vars(zig: &Zig, targets: &[Target], settings: &Settings) -> Vec<(String, String)> {
-    let store = store_for(zig).unwrap_or_else(|refused| {
-        eprintln!("ziglink: warning: {refused}; bindgen is pointed at zig's own headers");
-        None
-    });
     targets
         .iter()
         .filter_map(|target| {
-            let args = clang_args(zig, target, settings, store.as_ref())?;
+            let args = clang_args(zig, target, settings)?;
             Some(vars::bindgen_args(target, &args, |n| std::env::var(n).ok()))
         })
         .collect()
-}
-
-/// Where the copies of this zig's headers go; `None` when zig's version or cache is unknown,
-/// and zig's own folders are named. ziglink's folder in the cache must be private: the copies
-/// are trusted once they are there. `Err` says why the cache cannot be used.
-fn store_for(zig: &Zig) -> Result<Option<Store>, Error> {
-    let Some(version) = version::of(zig) else {
-        return Ok(None);
-    };
-    let zig_cache = match cache::in_use() {
-        Ok((path, _)) => path,
-        Err(Error::CacheUnknown) => return Ok(None),
-        Err(other) => return Err(other),
-    };
-    let own = cache::own_dir(&zig_cache)?;
-    let lib_dirs = crate::zig::find::lib_dirs_here(&zig.path);
-    Ok(Some(Store::new(&own, &version, &lib_dirs)))
 }
 
 /// `BINDGEN_EXTRA_CLANG_ARGS_<target>`'s value for `target`, or `None` if zig could not say.
 /// The variable serves C and C++ headers alike, so zig is asked for both: its C search list, and
 /// its C++ one, whose extra folders (libc++'s and libc++abi's) are given with `-cxx-isystem`,
 /// which clang searches only when it parses C++ (see `Verbose::args`).
-pub fn clang_args(
-    zig: &Zig,
-    target: &Target,
-    settings: &Settings,
-    store: Option<&Store>,
-) -> Option<String> {
+pub fn clang_args(zig: &Zig, target: &Target, settings: &Settings) -> Option<String> {
     // Both questions at once: each is a zig start-up, paid by every `ziglink cargo`.
     let c = start_report(zig, target, settings, "c");
     let cxx = start_report(zig, target, settings, "c++");
@@ -75,17 +48,7 @@ pub fn clang_args(
         .iter_mut()
         .chain(report.cxx_include_dirs.iter_mut())
     {
-        let absolute = here.join(&*dir);
-        let stable = store.and_then(|store| match store.stable(&absolute) {
-            Ok(copy) => Some(copy),
-            Err(err) => {
-                settings.log_line(|| {
-                    format!("naming zig's own {} for bindgen: {err}", absolute.display())
-                });
-                None
-            }
-        });
-        *dir = stable.unwrap_or(absolute);
+        *dir = here.join(&*dir);
     }
     let args = report.args();
     // bindgen splits the variable with shell rules.

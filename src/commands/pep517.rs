@@ -17,6 +17,7 @@ use crate::exit::ExitCode;
 use crate::project::pyproject::{self, BackendSettings};
 use crate::project::{build_targets, files, lockfile};
 use crate::target::host;
+use crate::target::macos::DEPLOYMENT_TARGET;
 
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let settings = Settings::from_process_env()?;
@@ -28,6 +29,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         .map(|v| v.to_string_lossy().into_owned());
     let config_target = build_targets::configured(&dir, &var).into_iter().next();
     let env_glibc = |triple: &str| settings.glibc_for(triple, var);
+    let env_macos = var(DEPLOYMENT_TARGET).map(|v| v.to_string_lossy().into_owned());
     let plan = plan::plan(&Request {
         args,
         pyproject: &pyproject,
@@ -35,6 +37,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         config_target: config_target.as_deref(),
         host: host::triple(),
         env_glibc: &env_glibc,
+        env_macos: env_macos.as_deref(),
     })?;
 
     let targets = match plan.targets.is_empty() {

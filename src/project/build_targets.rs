@@ -1,7 +1,8 @@
 //! The targets a project builds for, as its files say: cargo's `build.target` (the
-//! `CARGO_BUILD_TARGET` variable, else the nearest config file that sets it) and maturin's
-//! `[tool.maturin] target` in the nearest `pyproject.toml`. `ziglink warm` warms those, or the
-//! host when neither names one.
+//! `CARGO_BUILD_TARGET` variable, else the nearest config file that sets it), which maturin
+//! builds for too when its build names no `--target`. `ziglink warm` warms those, or the host
+//! when none is named. (`[tool.maturin.target."<triple>"]` tables hold settings for a target,
+//! not a target to build.)
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -12,12 +13,6 @@ use super::files;
 pub fn cargo_config_targets(config: &str) -> Option<Vec<String>> {
     let doc = config.parse::<toml_edit::DocumentMut>().ok()?;
     strings(doc.get("build")?.get("target")?)
-}
-
-/// `[tool.maturin] target` of a pyproject.toml.
-pub fn maturin_targets(pyproject: &str) -> Option<Vec<String>> {
-    let doc = pyproject.parse::<toml_edit::DocumentMut>().ok()?;
-    strings(doc.get("tool")?.get("maturin")?.get("target")?)
 }
 
 fn strings(item: &toml_edit::Item) -> Option<Vec<String>> {
@@ -32,19 +27,15 @@ fn strings(item: &toml_edit::Item) -> Option<Vec<String>> {
     (!list.is_empty()).then_some(list)
 }
 
-/// The targets a build started in `dir` is for, each once, cargo's first; empty when the files
-/// name none. `var` reads the environment.
+/// The targets a build started in `dir` is for, each once; empty when the files name none.
+/// `var` reads the environment.
 pub fn of_project(dir: &Path, var: &dyn Fn(&str) -> Option<OsString>) -> Vec<String> {
-    let read = |path: &Path| std::fs::read_to_string(path).ok();
+    let mut targets: Vec<String> = Vec::new();
     let cargo = match var("CARGO_BUILD_TARGET").filter(|v| !v.is_empty()) {
         Some(target) => vec![target.to_string_lossy().into_owned()],
         None => configured(dir, var),
     };
-    let maturin = files::nearest(dir, "pyproject.toml")
-        .and_then(|path| maturin_targets(&read(&path)?))
-        .unwrap_or_default();
-    let mut targets: Vec<String> = Vec::new();
-    for target in cargo.into_iter().chain(maturin) {
+    for target in cargo {
         if !targets.contains(&target) {
             targets.push(target);
         }
@@ -77,7 +68,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_build_target_and_maturins_target() {
+    fn reads_build_target() {
         let cases: &[(&str, Option<&[&str]>)] = &[
             (
                 "[build]\ntarget = \"aarch64-unknown-linux-gnu\"\n",
@@ -100,19 +91,10 @@ mod tests {
             let expected = expected.map(|t| t.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(cargo_config_targets(config), expected, "{config}");
         }
-        assert_eq!(
-            maturin_targets("[tool.maturin]\ntarget = \"x86_64-unknown-linux-musl\"\n"),
-            Some(vec!["x86_64-unknown-linux-musl".to_string()])
-        );
-        assert_eq!(
-            maturin_targets("[tool.maturin]\nbindings = \"pyo3\"\n"),
-            None
-        );
-        assert_eq!(maturin_targets("[project]\nname = \"x\"\n"), None);
     }
 
     #[test]
-    fn a_project_builds_for_cargos_targets_then_maturins() {
+    fn a_project_builds_for_cargos_targets() {
         let top = tempfile::tempdir().unwrap();
         let project = top.path().join("project");
         std::fs::create_dir_all(project.join(".cargo")).unwrap();
@@ -143,7 +125,7 @@ mod tests {
         .unwrap();
         std::fs::write(
             project.join("pyproject.toml"),
-            "[tool.maturin]\ntarget = \"x86_64-unknown-linux-musl\"\n",
+            "[tool.maturin.target.\"x86_64-unknown-linux-musl\"]\nmacos-deployment-target = \"11.0\"\n",
         )
         .unwrap();
         assert_eq!(
@@ -155,7 +137,7 @@ mod tests {
                 &project.join("src"),
                 &env(&home, Some("armv7-unknown-linux-gnueabihf"))
             ),
-            ["armv7-unknown-linux-gnueabihf", "x86_64-unknown-linux-musl"]
+            ["armv7-unknown-linux-gnueabihf"]
         );
     }
 }

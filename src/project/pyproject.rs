@@ -1,12 +1,16 @@
 //! What a project's pyproject.toml says to the `ziglink.maturin` build backend: maturin's own
-//! `[tool.maturin] target` and `compatibility` (which maturin's PEP 517 hooks would override
-//! with `--compatibility off`), and ziglink's `[tool.ziglink]` table:
+//! `compatibility` (which maturin's PEP 517 hooks would override with `--compatibility off`)
+//! and per-target tables (`[tool.maturin.target."aarch64-apple-darwin"]`, whose
+//! `macos-deployment-target` maturin builds that target for), and ziglink's `[tool.ziglink]`
+//! table:
 //!
 //! ```toml
 //! [tool.ziglink]
 //! glibc = "2.28"                                # the floor, when maturin's compatibility names none
 //! targets = ["aarch64-unknown-linux-gnu.2.28"]  # set up as well, beside the one being built
 //! ```
+
+use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 
@@ -15,8 +19,8 @@ pub const ZIGLINK_KEYS: &[&str] = &["glibc", "targets"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackendSettings {
-    /// `[tool.maturin] target`.
-    pub maturin_target: Option<String>,
+    /// `macos-deployment-target` of each `[tool.maturin.target."<triple>"]` table, by triple.
+    pub macos_deployment_targets: BTreeMap<String, String>,
     /// `[tool.maturin] compatibility` (or its old name, `manylinux`): one tag or several.
     pub maturin_compatibility: Vec<String>,
     /// `[tool.ziglink] glibc`, as written.
@@ -36,13 +40,10 @@ pub fn backend_settings(file: &str, text: &str) -> Result<BackendSettings> {
         .map_err(|e| wrong(first_line(&e.to_string())))?;
     let tool = doc.get("tool");
     let maturin = tool.and_then(|t| t.get("maturin"));
-    let mut out = BackendSettings {
-        maturin_target: match maturin.and_then(|m| m.get("target")) {
-            Some(item) => Some(string(item, "[tool.maturin] target").map_err(wrong)?),
-            None => None,
-        },
-        ..BackendSettings::default()
-    };
+    let mut out = BackendSettings::default();
+    if let Some(item) = maturin.and_then(|m| m.get("target")) {
+        out.macos_deployment_targets = deployment_targets(item).map_err(wrong)?;
+    }
     let compatibility = maturin.and_then(|m| m.get("compatibility").or_else(|| m.get("manylinux")));
     if let Some(item) = compatibility {
         out.maturin_compatibility = strings(item, "[tool.maturin] compatibility").map_err(wrong)?;
@@ -75,6 +76,35 @@ pub fn backend_settings(file: &str, text: &str) -> Result<BackendSettings> {
                     ZIGLINK_KEYS.join(" and ")
                 )))
             }
+        }
+    }
+    Ok(out)
+}
+
+/// `[tool.maturin] target`: a table of tables, one per triple, as maturin reads it. maturin's
+/// only key there is `macos-deployment-target` (or its old name); it ignores others, and so does
+/// this.
+fn deployment_targets(
+    item: &toml_edit::Item,
+) -> std::result::Result<BTreeMap<String, String>, String> {
+    let table = item.as_table_like().ok_or_else(|| {
+        "[tool.maturin] target must be a table of per-target settings, such as \
+         [tool.maturin.target.\"aarch64-apple-darwin\"]; the target to build is maturin's \
+         --target or CARGO_BUILD_TARGET"
+            .to_string()
+    })?;
+    let mut out = BTreeMap::new();
+    for (triple, settings) in table.iter() {
+        let what = format!("[tool.maturin.target.\"{triple}\"]");
+        let settings = settings
+            .as_table_like()
+            .ok_or_else(|| format!("{what} must be a table"))?;
+        let value = settings
+            .get("macos-deployment-target")
+            .or_else(|| settings.get("macosx-deployment-target"));
+        if let Some(value) = value {
+            let key = format!("{what} macos-deployment-target");
+            out.insert(triple.to_string(), string(value, &key)?);
         }
     }
     Ok(out)
@@ -118,14 +148,23 @@ mod tests {
 
     #[test]
     fn reads_maturins_keys_and_ziglinks_table() {
-        let text = "[tool.maturin]\ntarget = \"aarch64-unknown-linux-gnu\"\n\
-                    compatibility = \"manylinux_2_28\"\n\n[tool.ziglink]\nglibc = \"2.28\"\n\
+        let text = "[tool.maturin]\ncompatibility = \"manylinux_2_28\"\n\n\
+                    [tool.maturin.target.\"aarch64-apple-darwin\"]\n\
+                    macos-deployment-target = \"11.0\"\n\n\
+                    [tool.maturin.target.x86_64-apple-darwin]\n\
+                    macosx-deployment-target = \"10.12\"\nother = 1\n\n\
+                    [tool.maturin.target.\"x86_64-unknown-linux-gnu\"]\n\n\
+                    [tool.ziglink]\nglibc = \"2.28\"\n\
                     targets = [\"x86_64-unknown-linux-musl\"]\n";
         let got = backend_settings("pyproject.toml", text).unwrap();
         assert_eq!(
             got,
             BackendSettings {
-                maturin_target: Some("aarch64-unknown-linux-gnu".into()),
+                macos_deployment_targets: [
+                    ("aarch64-apple-darwin".into(), "11.0".into()),
+                    ("x86_64-apple-darwin".into(), "10.12".into()),
+                ]
+                .into(),
                 maturin_compatibility: vec!["manylinux_2_28".into()],
                 glibc: Some("2.28".into()),
                 targets: vec!["x86_64-unknown-linux-musl".into()],
@@ -156,8 +195,17 @@ mod tests {
             ),
             ("[tool]\nziglink = 3\n", "[tool.ziglink] is not a table"),
             (
-                "[tool.maturin]\ntarget = 1\n",
-                "[tool.maturin] target must be a string",
+                "[tool.maturin]\ntarget = \"aarch64-unknown-linux-gnu\"\n",
+                "[tool.maturin] target must be a table of per-target settings",
+            ),
+            (
+                "[tool.maturin]\ntarget = { aarch64-apple-darwin = \"11.0\" }\n",
+                "[tool.maturin.target.\"aarch64-apple-darwin\"] must be a table",
+            ),
+            (
+                "[tool.maturin.target.aarch64-apple-darwin]\nmacos-deployment-target = 11.0\n",
+                "[tool.maturin.target.\"aarch64-apple-darwin\"] macos-deployment-target must \
+                 be a string",
             ),
             ("[tool.ziglink\n", "sub/pyproject.toml"),
             (

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::platform::layout;
+use crate::zig::lib_copy::LIB_DIR_VAR;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FoundBy {
@@ -138,10 +139,19 @@ pub fn site_packages_beside(bin_dir: &Path) -> Vec<PathBuf> {
 }
 
 /// zig's lib folders for the zig at `zig`, for this process: `zig` resolved first, because zig
-/// finds its lib folder from its resolved executable and one on PATH may be a symlink.
+/// finds its lib folder from its resolved executable and one on PATH may be a symlink; and the
+/// copy ziglink gives zig (`lib_copy`), when it has one.
 pub fn lib_dirs_here(zig: &Path) -> Vec<PathBuf> {
     let resolved = std::fs::canonicalize(zig).unwrap_or_else(|_| zig.to_path_buf());
-    lib_dirs(&resolved, std::env::var_os("ZIG_LIB_DIR").as_deref())
+    let mut dirs = lib_dirs(&resolved, std::env::var_os(LIB_DIR_VAR).as_deref());
+    // Made now if missing, as the zig call after this would make it: the first compile in a new
+    // cache must map it too. Why it cannot be made is zig_command's to log.
+    let copy = crate::zig::cache::in_use()
+        .and_then(|(root, _)| crate::zig::cache::own_dir(&root))
+        .ok()
+        .and_then(|own| crate::zig::lib_copy::ensure(zig, &own).ok().flatten());
+    dirs.extend(copy);
+    dirs
 }
 
 /// zig's lib folder for the zig at `zig` (a resolved path): beside the executable in zig's

@@ -1,6 +1,6 @@
 //! The version of the zig ziglink runs, for what has to change when zig does: the compiler
-//! identity build caches see (`compiler_identity`) and the folder bindgen's headers are copied to
-//! (`header_store`). Read from the `ziglang` package's metadata when zig is that package's, which
+//! identity build caches see (`compiler_identity`) and the folder zig's lib folder is copied to
+//! (`lib_copy`). Read from the `ziglang` package's metadata when zig is that package's, which
 //! costs no process; otherwise zig is asked (`zig version`, about 1.5 ms).
 
 use std::ffi::OsString;
@@ -20,7 +20,7 @@ pub fn of(zig: &Zig) -> Option<String> {
 }
 
 /// `.../site-packages/ziglang/zig` -> the version in `.../site-packages/ziglang-X.dist-info`.
-fn package_version(zig: &Path) -> Option<String> {
+pub fn package_version(zig: &Path) -> Option<String> {
     let site = zig.parent()?.parent()?;
     let names = std::fs::read_dir(site)
         .ok()?

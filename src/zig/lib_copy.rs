@@ -1,0 +1,222 @@
+//! A copy of the `ziglang` package's lib folder at a path that is the same in every build
+//! environment, given to every zig ziglink runs (`ZIG_LIB_DIR`).
+//!
+//! zig keys the runtimes it builds from its lib folder (MinGW's CRT, musl, glibc's stubs and
+//! crt objects, libc++, compiler-rt) on that folder's path. Each PEP 517 build environment
+//! installs its own `ziglang`, so without the copy every new environment rebuilds them all
+//! (measured: 110 s and 29 MB of zig cache per windows-gnu wheel, 768 KiB per Linux one), and
+//! the cache grows without bound. With the copy, the second environment finds them all.
+//!
+//! The copy lives in ziglink's private folder of zig's cache, one per zig version:
+//! `<zig cache>/ziglink/lib/<version>`. It is made in a staging folder beside that place and
+//! renamed into it, so a build sees all of it or none; it is never changed afterwards, and its
+//! files are read-only. One process copies while the others wait on a lock, so a burst of
+//! parallel compiles at the start of a build copies once. A staging folder left by a killed
+//! copy is removed by the next copy. Where the copy cannot be made, zig's own folder is used,
+//! as it would be without ziglink.
+//!
+//! Only a `ziglang` package's zig is given a copy: a zig installed by other means stays where it
+//! was installed, so its path, and zig's keys, do not change between builds.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::zig::cache::lock;
+use crate::zig::version;
+
+/// The variable zig reads its lib folder from.
+pub const LIB_DIR_VAR: &str = "ZIG_LIB_DIR";
+const LIB_DIR: &str = "lib";
+const STAGING_PREFIX: &str = ".copying-";
+
+/// Where the copy of `zig`'s lib folder goes in ziglink's folder `own`, and the folder it is
+/// copied from; `None` for a zig that is not a `ziglang` package's.
+pub fn place(zig: &Path, own: &Path) -> Option<(PathBuf, PathBuf)> {
+    let version = version::package_version(zig)?;
+    let source = zig.parent()?.join(LIB_DIR);
+    Some((own.join(LIB_DIR).join(version), source))
+}
+
+/// The copy for `zig`, made now if it is missing; `Ok(None)` when zig gets no copy (not a
+/// `ziglang` package's, or its lib folder is not beside it).
+pub fn ensure(zig: &Path, own: &Path) -> io::Result<Option<PathBuf>> {
+    let Some((copy, source)) = place(zig, own) else {
+        return Ok(None);
+    };
+    if copy.is_dir() {
+        return Ok(Some(copy));
+    }
+    if !source.is_dir() {
+        return Ok(None);
+    }
+    install(&source, &copy)?;
+    Ok(Some(copy))
+}
+
+/// Copies `from` to `to` under a lock beside it, through a staging folder renamed into place.
+fn install(from: &Path, to: &Path) -> io::Result<()> {
+    let parent = to
+        .parent()
+        .ok_or_else(|| io::Error::other("the lib folder copy needs a parent folder"))?;
+    std::fs::create_dir_all(parent)?;
+    let mut lock_name = to.file_name().unwrap_or_default().to_os_string();
+    lock_name.push(".lock");
+    let lock_file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(parent.join(lock_name))?;
+    lock::exclusive(&lock_file)?;
+    if to.is_dir() {
+        return Ok(()); // made while this process waited
+    }
+    // Every copier holds the lock, so a staging folder seen now is a dead one's.
+    remove_staging_leftovers(parent);
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(parent)?;
+    copy_tree(from, staging.path())?;
+    std::fs::rename(staging.path(), to)
+}
+
+fn remove_staging_leftovers(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(STAGING_PREFIX)
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Files and folders only, files made read-only: zig's lib folder holds nothing else, and
+/// nothing, zig included, writes into it. Folders stay writable by their owner (the folder
+/// above is private), so that `rm -r` of the cache works.
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+            read_only(&target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn read_only(file: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o444))
+}
+
+/// Windows' read-only attribute makes a file one that `rmdir /s` cannot remove.
+#[cfg(not(unix))]
+fn read_only(_file: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `<root>/<env>/site-packages/ziglang/{zig,lib/...}` with its dist-info, as pip lays it out.
+    fn ziglang(root: &Path, env: &str, version: &str, header: &str) -> PathBuf {
+        let site = root.join(env).join("site-packages");
+        let lib = site
+            .join("ziglang")
+            .join("lib")
+            .join("libc")
+            .join("include");
+        std::fs::create_dir_all(&lib).unwrap();
+        std::fs::write(lib.join("stdio.h"), header).unwrap();
+        std::fs::create_dir_all(site.join(format!("ziglang-{version}.dist-info"))).unwrap();
+        let zig = site.join("ziglang").join("zig");
+        std::fs::write(&zig, b"").unwrap();
+        zig
+    }
+
+    #[test]
+    fn two_environments_share_one_copy_per_zig_version() {
+        let tmp = tempfile::tempdir().unwrap();
+        let own = tmp.path().join("cache").join("ziglink");
+        let a = ensure(&ziglang(tmp.path(), "a", "0.17.1", "a"), &own).unwrap();
+        let b = ensure(&ziglang(tmp.path(), "b", "0.17.1", "b"), &own).unwrap();
+        let c = ensure(&ziglang(tmp.path(), "c", "0.18.0", "c"), &own).unwrap();
+        assert_eq!(a, Some(own.join("lib/0.17.1")));
+        assert_eq!(a, b);
+        assert_eq!(c, Some(own.join("lib/0.18.0")));
+        // The first copy stays: a copy is never rewritten.
+        let header = own.join("lib/0.17.1/libc/include/stdio.h");
+        assert_eq!(std::fs::read_to_string(&header).unwrap(), "a");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&header).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o444);
+        }
+    }
+
+    #[test]
+    fn a_dead_copiers_staging_folder_goes_with_the_next_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let own = tmp.path().join("ziglink");
+        let dead = own.join("lib").join(".copying-x1y2z3");
+        std::fs::create_dir_all(dead.join("libc")).unwrap();
+        let zig = ziglang(tmp.path(), "env", "0.17.1", "h");
+        assert!(ensure(&zig, &own).unwrap().is_some());
+        assert!(!dead.exists());
+        let names: Vec<_> = std::fs::read_dir(own.join("lib"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, ["0.17.1", "0.17.1.lock"]);
+    }
+
+    #[test]
+    fn a_zig_that_is_not_a_packages_gets_no_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let own = tmp.path().join("ziglink");
+        let bin = tmp.path().join("opt").join("zig");
+        std::fs::create_dir_all(bin.join("lib")).unwrap();
+        std::fs::write(bin.join("zig"), b"").unwrap();
+        assert_eq!(ensure(&bin.join("zig"), &own).unwrap(), None);
+        assert!(!own.exists());
+    }
+
+    #[test]
+    fn many_processes_at_once_copy_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let own = tmp.path().join("ziglink");
+        let zig = ziglang(tmp.path(), "env", "0.17.1", "h");
+        let copies: Vec<_> = std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| ensure(&zig, &own).unwrap()))
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        assert!(copies.iter().all(|c| c == &Some(own.join("lib/0.17.1"))));
+        let staging = std::fs::read_dir(own.join("lib"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with('.')
+            })
+            .count();
+        assert_eq!(staging, 0);
+    }
+}
