@@ -407,14 +407,12 @@ pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result
 }
 
 /// The copy of zig's lib folder in the cache at `root`, made if missing; `None` (zig's own
-/// folder) when the user names one, zig gets no copy, or it cannot be made, which is logged.
+/// folder) when the user names one or turns it off, zig gets no copy, or it cannot be made,
+/// which is logged.
 fn stable_lib_dir(zig: &Path, root: &Path, settings: &Settings) -> Option<PathBuf> {
-    if std::env::var_os(lib_copy::LIB_DIR_VAR).is_some_and(|v| !v.is_empty()) {
-        return None;
-    }
     let made = cache::own_dir(root)
         .map_err(|e| e.to_string())
-        .and_then(|own| lib_copy::ensure(zig, &own).map_err(|e| e.to_string()));
+        .and_then(|own| lib_copy::for_this_process(zig, &own).map_err(|e| e.to_string()));
     made.unwrap_or_else(|why| {
         settings.log_line(|| format!("zig keeps its own lib folder: {why}"));
         None

@@ -217,7 +217,7 @@ pub enum Command {
     /// real link of the target asks zig for is built, and a parallel build afterwards starts
     /// hot. Targets resolve as for `ziglink cargo` (floors,
     /// ZIGLINK_GLIBC_<TRIPLE> and MACOSX_DEPLOYMENT_TARGET apply); with none given, those the
-    /// project here builds for (cargo's build.target, [tool.maturin] target), else the host's.
+    /// project here builds for (cargo's build.target), else the host's.
     /// Several targets are warmed at once, up to one per CPU. compiler-rt is built for glibc
     /// targets only when the project's Cargo.lock lists cc or cmake (links of Rust alone do not
     /// use it there). Run it from the folder you build in: zig keys some entries by whether its

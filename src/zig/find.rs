@@ -149,7 +149,11 @@ pub fn lib_dirs_here(zig: &Path) -> Vec<PathBuf> {
     let copy = crate::zig::cache::in_use()
         .and_then(|(root, _)| crate::zig::cache::own_dir(&root))
         .ok()
-        .and_then(|own| crate::zig::lib_copy::ensure(zig, &own).ok().flatten());
+        .and_then(|own| {
+            crate::zig::lib_copy::for_this_process(zig, &own)
+                .ok()
+                .flatten()
+        });
     dirs.extend(copy);
     dirs
 }

@@ -26,6 +26,8 @@ use crate::zig::version;
 
 /// The variable zig reads its lib folder from.
 pub const LIB_DIR_VAR: &str = "ZIG_LIB_DIR";
+/// `0` leaves zig its own lib folder: for a disk too small for a copy, and to measure the copy.
+pub const SWITCH_VAR: &str = "ZIGLINK_LIB_COPY";
 const LIB_DIR: &str = "lib";
 const STAGING_PREFIX: &str = ".copying-";
 
@@ -35,6 +37,16 @@ pub fn place(zig: &Path, own: &Path) -> Option<(PathBuf, PathBuf)> {
     let version = version::package_version(zig)?;
     let source = zig.parent()?.join(LIB_DIR);
     Some((own.join(LIB_DIR).join(version), source))
+}
+
+/// The copy for `zig` under this process's environment: none when the user names zig's lib
+/// folder (`ZIG_LIB_DIR`) or turns the copy off (`ZIGLINK_LIB_COPY=0`), else [`ensure`]'s.
+pub fn for_this_process(zig: &Path, own: &Path) -> io::Result<Option<PathBuf>> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set(LIB_DIR_VAR).is_some() || set(SWITCH_VAR).is_some_and(|v| v == "0") {
+        return Ok(None);
+    }
+    ensure(zig, own)
 }
 
 /// The copy for `zig`, made now if it is missing; `Ok(None)` when zig gets no copy (not a

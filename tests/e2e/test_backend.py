@@ -151,16 +151,24 @@ def test_pip_install_editable_links_with_ziglink(wheelhouse, sandbox, tmp_path):
 def test_seed_workspace_builds_with_the_backend_and_then_compiles_nothing(
     wheelhouse, sandbox, tmp_path
 ):
-    """uv build --all-packages of the seed workspace, twice: each member's build environment is
-    new and deleted afterwards, and the names ziglink gives cargo are the same in each, so the
-    second build finds everything fresh."""
+    """uv build --all-packages of the seed workspace, three times: each member's build
+    environment is new and deleted afterwards. The names ziglink gives cargo are the same in
+    each, so the second build finds everything fresh; and zig gets its lib folder at one path in
+    each, so the three members of the first build share one build of each runtime zig makes
+    (libunwind, keyed on that path, was built once per environment), and the third, which links
+    every member again, adds nothing to zig's cache."""
     workspace = seed_workspace(tmp_path / "workspace")
     out = tmp_path / "out"
+    cache = tmp_path / "zig-cache"
+    env = {**sandbox.env, "ZIG_GLOBAL_CACHE_DIR": str(cache)}
     cmd = ["uv", "build", "--all-packages", "--wheel", "--no-index", "--find-links", wheelhouse]
     libs = [workspace / "packages" / n / "target" / "release" / f"libseed_{n}.so" for n in MEMBERS]
-    compiled = []
-    for _ in range(2):
-        proc = run([*cmd, "-o", out], env=sandbox.env, cwd=workspace)
+    compiled, linked, entries = [], [], []
+    for i in range(3):
+        if i == 2:
+            for name in MEMBERS:
+                os.utime(workspace / "packages" / name / "src" / "lib.rs")
+        proc = run([*cmd, "-o", out], env=env, cwd=workspace)
         log = proc.stdout + proc.stderr
         assert "ziglink: warning" not in log
         compiled.append(len(re.findall(r"^\s+Compiling ", log, re.MULTILINE)))
@@ -168,10 +176,16 @@ def test_seed_workspace_builds_with_the_backend_and_then_compiles_nothing(
         assert len(wheels) == len(MEMBERS) and all("manylinux2014_x86_64" in w for w in wheels)
         for wheel in out.glob("*.whl"):
             wheel.unlink()
-        if len(compiled) == 1:
-            linked = [lib.stat().st_mtime_ns for lib in libs]
-    assert compiled[0] > 0 and compiled[1] == 0, compiled
-    assert [lib.stat().st_mtime_ns for lib in libs] == linked, "nothing was linked again"
+        linked.append([lib.stat().st_mtime_ns for lib in libs])
+        entries.append(
+            {p.name: sorted(f.name for f in p.iterdir()) for p in (cache / "o").iterdir()}
+        )
+    assert compiled[0] > 0 and compiled[1] == 0 and compiled[2] == len(MEMBERS), compiled
+    assert linked[1] == linked[0], "nothing was linked again"
+    assert all(a != b for a, b in zip(linked[2], linked[1])), "every member was linked again"
+    unwind = [name for name, files in entries[0].items() if "libunwind.a" in files]
+    assert len(unwind) == 1, f"libunwind was built {len(unwind)} times"
+    assert entries[2] == entries[0], sorted(entries[2].keys() - entries[0].keys())
 
 
 @pytest.mark.parametrize(

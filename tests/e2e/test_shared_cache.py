@@ -147,3 +147,34 @@ def test_sccache_serves_c_objects_across_environments_but_not_across_cpus(
     assert other_env == (compiles, 0), f"another environment: {other_env}"
     assert other_cpu == (0, compiles), f"another CPU: {other_cpu}"
     assert config_cpu == (0, compiles), f"another CPU in .cargo/config.toml: {config_cpu}"
+
+
+def test_two_build_environments_share_one_set_of_zig_runtimes(
+    wheelhouse, sandbox, tmp_path, tmp_path_factory
+):
+    """zig keys part of what it builds on its lib folder's path, and each environment installs
+    its own ziglang. ziglink gives zig one copy of that folder per zig version, so a second
+    environment builds nothing: here musl, whose libc zig compiles from source (about 40 s cold;
+    with each environment's own folder the second link added 1,056 entries)."""
+    cache = tmp_path / "zig-cache"
+    source = tmp_path / "hello.c"
+    source.write_text('#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n')
+    entries, zigs = [], []
+    for name in ("build-env-a", "build-env-b"):
+        bin_dir = install_ziglink(tmp_path / name, wheelhouse, tmp_path_factory)
+        env = {**with_path(sandbox.env, bin_dir), "ZIG_GLOBAL_CACHE_DIR": str(cache)}
+        zigs.append(next((tmp_path / name).glob("lib/python*/site-packages/ziglang/zig")))
+        out = tmp_path / f"hello-{name}"
+        run(["ziglink-cc", "--target=x86_64-unknown-linux-musl", source, "-o", out], env=env)
+        assert run([out], env=env).stdout == "hello\n"
+        entries.append(sorted(p.name for p in (cache / "o").iterdir()))
+    assert zigs[0] != zigs[1], "each environment has its own zig"
+    assert len(entries[0]) > 100, "the cold link built musl"
+    assert entries[1] == entries[0], (
+        f"the second environment built {len(set(entries[1]) - set(entries[0]))} entries again"
+    )
+    (copy,) = [p for p in (cache / "ziglink" / "lib").iterdir() if p.is_dir()]
+    version = next(zigs[0].parent.parent.glob("ziglang-*.dist-info")).name
+    assert version == f"ziglang-{copy.name}.dist-info"
+    header = copy / "libc" / "include" / "generic-musl" / "stdio.h"
+    assert header.stat().st_mode & 0o777 == 0o444, "the copy is read-only"

@@ -100,7 +100,7 @@ impl Kind {
             Kind::ZigCompiler => "zig's compiler caches (z/ ZIR, b/ builtin.zig)",
             Kind::Packages => "packages zig build fetched (p/, never cleaned)",
             Kind::Temporary => "temporary (tmp/)",
-            Kind::Ziglink => "ziglink's own (warm-up program, lock, header copies for bindgen)",
+            Kind::Ziglink => "ziglink's own (warm-up program, locks, the copy of zig's lib folder)",
             Kind::BeingBuilt => "entries a build is writing now",
             Kind::Other => "other",
         }

@@ -23,8 +23,8 @@ use crate::error::{Error, Result};
 use crate::zig::private_dir;
 
 /// ziglink's own folder inside zig's cache: the lock `warm` and `clean` take, the source `warm`
-/// compiles (kept at a fixed path so that zig finds its object cached next time), and the copies
-/// of zig's headers bindgen is pointed at (`header_store`). `clean` leaves it alone.
+/// compiles (kept at a fixed path so that zig finds its object cached next time), and the copy
+/// of zig's lib folder every zig call is given (`lib_copy`). `clean` leaves it alone.
 pub const ZIGLINK_DIR: &str = "ziglink";
 const LOCK_FILE: &str = "lock";
 
