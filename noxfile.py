@@ -254,6 +254,20 @@ def bench_warm(session: nox.Session) -> None:
     session.run("python", "-m", "bench.warm", "--wheelhouse", str(house), *session.posargs)
 
 
+@nox.session(name="bench-envs")
+def bench_envs(session: nox.Session) -> None:
+    """The example built through its backend in a fresh environment each time, for x86_64 and
+    aarch64 Linux, windows-gnu and arm64 macOS: link time and zig cache growth with ziglink's
+    copy of zig's lib folder, without it, in one environment, and with maturin --zig
+    (bench/fresh_envs.py; about 30 minutes for 3 builds, on 2 cores). Needs `.ci/setup`.
+
+    Pass options after --, e.g. `nox -s bench-envs -- --builds 5 --targets x86_64-pc-windows-gnu`.
+    """
+    house = _wheelhouse(session, for_stress=True)
+    session.install("uv")
+    session.run("python", "-m", "bench.fresh_envs", "--wheelhouse", str(house), *session.posargs)
+
+
 @nox.session(name="bench-cold")
 def bench_cold(session: nox.Session) -> None:
     """Cold builds from empty zig caches and target folders: ziglink against maturin --zig and
