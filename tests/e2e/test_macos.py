@@ -185,11 +185,16 @@ def test_c_cxx_and_cmake_code_for_arm64_macos(mac_env, tmp_path):
     assert {image(o).minos for o in objects} == {(11, 0, 0)}
 
 
-def maturin_wheel(spec, wheelhouse, sandbox, shared, std_for, tmp_path) -> tuple[str, Path]:
+def maturin_wheel(
+    spec, wheelhouse, sandbox, shared, std_for, tmp_path, pyproject: str = ""
+) -> tuple[str, Path]:
     """The example as a wheel for `spec`, built through uv by the ziglink.maturin backend, which
     sets ziglink up for each apple target `spec` stands for: the wheel's name and its extension
-    module."""
+    module. `pyproject` is added to the example's pyproject.toml."""
     src = fresh(EXAMPLE, tmp_path)
+    if pyproject:
+        path = src / "pyproject.toml"
+        path.write_text(path.read_text() + pyproject)
     out = tmp_path / "out"
     env = with_shared(sandbox.env, shared, std_for)
     build_args = f"build-args=--target {spec}"
@@ -228,6 +233,22 @@ def test_maturin_wheel_for_macos(
     assert ext.signed == (cpu == ARM64)
     assert ext.signature_problems == []
     assert_binds_as_dyld_would(ext, installed)
+
+
+def test_maturin_wheel_takes_the_deployment_target_of_its_target_table(
+    wheelhouse, sandbox, shared, std_for, tmp_path
+):
+    """maturin's test-crate pyo3-pure sets `[tool.maturin.target."aarch64-apple-darwin"]
+    macos-deployment-target`, which the backend once refused on every target; maturin builds
+    and tags that target for it, and so does the backend's link (12.0 here, above the default)."""
+    table = '\n[tool.maturin.target."aarch64-apple-darwin"]\nmacos-deployment-target = "12.0"\n'
+    name, so = maturin_wheel(
+        "aarch64-apple-darwin", wheelhouse, sandbox, shared, std_for, tmp_path, table
+    )
+    assert name.endswith("-cp39-abi3-macosx_12_0_arm64.whl"), name
+    ext = image(so)
+    assert (ext.cputype, ext.minos) == (ARM64, (12, 0, 0))
+    assert ext.signature_problems == []
 
 
 def test_input_built_for_a_newer_macos_is_refused_and_removed(mac_env, tmp_path):
