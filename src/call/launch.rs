@@ -6,7 +6,6 @@
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::call::after_link::failed_link;
 use crate::call::after_link::glibc_check;
@@ -23,6 +22,7 @@ use crate::call::lead_args::{self, Added};
 use crate::call::response;
 use crate::call::rules::{Change, Translation};
 use crate::call::settings::{PolicyMode, Settings};
+pub use crate::call::zig_command::zig_command;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::platform::command_line;
@@ -30,10 +30,9 @@ use crate::platform::layout::Layout;
 use crate::target::floor::Floor;
 use crate::target::triple::Target;
 use crate::text::shell;
-use crate::zig::cache::{self, location};
+use crate::zig::cache;
 use crate::zig::find;
 use crate::zig::glibc_list;
-use crate::zig::lib_copy;
 
 /// What a call does, which decides the zig subcommand that runs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,43 +378,6 @@ pub fn explanation(call: &ZigCall, command: &str) -> String {
         unknown: &unknown,
         kept: call.args.len().saturating_sub(added),
         command,
-    })
-}
-
-/// `zig args`, with zig's cache moved to a private folder when its default is not writable,
-/// and the lib folder that is the same in every environment (`lib_copy`). The one place a zig
-/// command is made.
-pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result<Command> {
-    let mut cmd = Command::new(zig);
-    cmd.args(args);
-    let location = location::for_this_process();
-    let moved = location.for_zig()?;
-    if let Some(dir) = &moved {
-        settings.log_line(|| {
-            format!(
-                "zig's default cache is not writable; using {}",
-                dir.display()
-            )
-        });
-        cmd.env(location::ZIG_CACHE_VAR, dir);
-    }
-    let root = moved.as_deref().or(location.path());
-    if let Some(lib) = root.and_then(|root| stable_lib_dir(zig, root, settings)) {
-        cmd.env(lib_copy::LIB_DIR_VAR, lib);
-    }
-    Ok(cmd)
-}
-
-/// The copy of zig's lib folder in the cache at `root`, made if missing; `None` (zig's own
-/// folder) when the user names one or turns it off, zig gets no copy, or it cannot be made,
-/// which is logged.
-fn stable_lib_dir(zig: &Path, root: &Path, settings: &Settings) -> Option<PathBuf> {
-    let made = cache::own_dir(root)
-        .map_err(|e| e.to_string())
-        .and_then(|own| lib_copy::for_this_process(zig, &own).map_err(|e| e.to_string()));
-    made.unwrap_or_else(|why| {
-        settings.log_line(|| format!("zig keeps its own lib folder: {why}"));
-        None
     })
 }
 

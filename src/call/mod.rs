@@ -23,3 +23,4 @@ pub mod rules;
 pub mod rustc_cpu;
 pub mod settings;
 pub mod tools;
+pub mod zig_command;

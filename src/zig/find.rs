@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::platform::layout;
-use crate::zig::lib_copy::LIB_DIR_VAR;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FoundBy {
@@ -138,24 +137,14 @@ pub fn site_packages_beside(bin_dir: &Path) -> Vec<PathBuf> {
     dirs
 }
 
+/// The variable zig reads its lib folder from.
+pub const LIB_DIR_VAR: &str = "ZIG_LIB_DIR";
+
 /// zig's lib folders for the zig at `zig`, for this process: `zig` resolved first, because zig
-/// finds its lib folder from its resolved executable and one on PATH may be a symlink; and the
-/// copy ziglink gives zig (`lib_copy`), when it has one.
+/// finds its lib folder from its resolved executable and one on PATH may be a symlink.
 pub fn lib_dirs_here(zig: &Path) -> Vec<PathBuf> {
     let resolved = std::fs::canonicalize(zig).unwrap_or_else(|_| zig.to_path_buf());
-    let mut dirs = lib_dirs(&resolved, std::env::var_os(LIB_DIR_VAR).as_deref());
-    // Made now if missing, as the zig call after this would make it: the first compile in a new
-    // cache must map it too. Why it cannot be made is zig_command's to log.
-    let copy = crate::zig::cache::in_use()
-        .and_then(|(root, _)| crate::zig::cache::own_dir(&root))
-        .ok()
-        .and_then(|own| {
-            crate::zig::lib_copy::for_this_process(zig, &own)
-                .ok()
-                .flatten()
-        });
-    dirs.extend(copy);
-    dirs
+    lib_dirs(&resolved, std::env::var_os(LIB_DIR_VAR).as_deref())
 }
 
 /// zig's lib folder for the zig at `zig` (a resolved path): beside the executable in zig's

@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use crate::zig::cache::lock;
 use crate::zig::version;
 
-/// The variable zig reads its lib folder from.
-pub const LIB_DIR_VAR: &str = "ZIG_LIB_DIR";
+pub use crate::zig::find::LIB_DIR_VAR;
+
 /// `0` leaves zig its own lib folder: for a disk too small for a copy, and to measure the copy.
 pub const SWITCH_VAR: &str = "ZIGLINK_LIB_COPY";
 const LIB_DIR: &str = "lib";

@@ -30,7 +30,18 @@ pub use rustflags::{route, Route, ENCODED_RUSTFLAGS};
 /// What the C compilers add in front of a compile, for this process's environment.
 pub fn compile_args_here(zig: &Path, line: &[OsString]) -> Result<Vec<OsString>> {
     let var = |name: &str| std::env::var_os(name);
-    let zig_lib = crate::zig::find::lib_dirs_here(zig);
+    let mut zig_lib = crate::zig::find::lib_dirs_here(zig);
+    // Made now if missing, as the zig call after this would make it: the first compile in a new
+    // cache must map it too. Why it cannot be made is zig_command's to log.
+    let copy = crate::zig::cache::in_use()
+        .and_then(|(root, _)| crate::zig::cache::own_dir(&root))
+        .ok()
+        .and_then(|own| {
+            crate::zig::lib_copy::for_this_process(zig, &own)
+                .ok()
+                .flatten()
+        });
+    zig_lib.extend(copy);
     let cwd = std::env::current_dir().ok();
     compile_args(&var, cwd.as_deref(), &zig_lib, line)
 }
