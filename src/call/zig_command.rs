@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::call::settings::Settings;
 use crate::error::Result;
-use crate::zig::cache::{self, location};
+use crate::zig::cache::location;
 use crate::zig::lib_copy;
 
 /// `zig args`, with zig's cache moved to a private folder when its default is not writable,
@@ -37,10 +37,7 @@ pub fn zig_command(zig: &Path, args: &[OsString], settings: &Settings) -> Result
 /// folder) when the user names one or turns it off, zig gets no copy, or it cannot be made,
 /// which is logged.
 fn stable_lib_dir(zig: &Path, root: &Path, settings: &Settings) -> Option<PathBuf> {
-    let made = cache::own_dir(root)
-        .map_err(|e| e.to_string())
-        .and_then(|own| lib_copy::for_this_process(zig, &own).map_err(|e| e.to_string()));
-    made.unwrap_or_else(|why| {
+    lib_copy::in_cache(zig, root).unwrap_or_else(|why| {
         settings.log_line(|| format!("zig keeps its own lib folder: {why}"));
         None
     })

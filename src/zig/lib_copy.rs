@@ -40,6 +40,13 @@ pub fn place(zig: &Path, own: &Path) -> Option<(PathBuf, PathBuf)> {
     Some((own.join(LIB_DIR).join(version), source))
 }
 
+/// The copy for `zig` in the zig cache at `root`, in ziglink's private folder there (made if
+/// missing); `Err` says why there is none, for the log.
+pub fn in_cache(zig: &Path, root: &Path) -> Result<Option<PathBuf>, String> {
+    let own = crate::zig::cache::own_dir(root).map_err(|e| e.to_string())?;
+    for_this_process(zig, &own).map_err(|e| e.to_string())
+}
+
 /// The copy for `zig` under this process's environment: none when the user names zig's lib
 /// folder (`ZIG_LIB_DIR`) or turns the copy off (`ZIGLINK_LIB_COPY=0`), else [`ensure`]'s.
 pub fn for_this_process(zig: &Path, own: &Path) -> io::Result<Option<PathBuf>> {

@@ -34,13 +34,8 @@ pub fn compile_args_here(zig: &Path, line: &[OsString]) -> Result<Vec<OsString>>
     // Made now if missing, as the zig call after this would make it: the first compile in a new
     // cache must map it too. Why it cannot be made is zig_command's to log.
     let copy = crate::zig::cache::in_use()
-        .and_then(|(root, _)| crate::zig::cache::own_dir(&root))
         .ok()
-        .and_then(|own| {
-            crate::zig::lib_copy::for_this_process(zig, &own)
-                .ok()
-                .flatten()
-        });
+        .and_then(|(root, _)| crate::zig::lib_copy::in_cache(zig, &root).ok().flatten());
     zig_lib.extend(copy);
     let cwd = std::env::current_dir().ok();
     compile_args(&var, cwd.as_deref(), &zig_lib, line)
