@@ -4,7 +4,7 @@
 //! zig keys some of the runtimes it builds from its lib folder (MinGW's CRT, musl) on that
 //! folder's path. Each PEP 517 build environment
 //! installs its own `ziglang`, so without the copy every new environment rebuilds them (measured
-//! with zig 0.17.1: 110 s and 29 MB of zig cache per windows-gnu wheel; 1,056 entries, 23 MB,
+//! with zig 0.17.1: 71-82 s and 26 MB of zig cache per windows-gnu wheel; 1,056 entries, 23 MB,
 //! for a musl hello), and the cache grows without bound. With the copy, the second environment
 //! finds them all.
 //!
@@ -50,11 +50,22 @@ pub fn in_cache(zig: &Path, root: &Path) -> Result<Option<PathBuf>, String> {
 /// The copy for `zig` under this process's environment: none when the user names zig's lib
 /// folder (`ZIG_LIB_DIR`) or turns the copy off (`ZIGLINK_LIB_COPY=0`), else [`ensure`]'s.
 pub fn for_this_process(zig: &Path, own: &Path) -> io::Result<Option<PathBuf>> {
-    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if set(LIB_DIR_VAR).is_some() || set(SWITCH_VAR).is_some_and(|v| v == "0") {
+    if turned_off().is_some() {
         return Ok(None);
     }
     ensure(zig, own)
+}
+
+/// Why this process's environment leaves zig its own lib folder, if it does.
+pub fn turned_off() -> Option<&'static str> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set(LIB_DIR_VAR).is_some() {
+        Some("ZIG_LIB_DIR is set")
+    } else if set(SWITCH_VAR).is_some_and(|v| v == "0") {
+        Some("ZIGLINK_LIB_COPY=0")
+    } else {
+        None
+    }
 }
 
 /// The copy for `zig`, made now if it is missing; `Ok(None)` when zig gets no copy (not a
@@ -71,6 +82,37 @@ pub fn ensure(zig: &Path, own: &Path) -> io::Result<Option<PathBuf>> {
     }
     install(&source, &copy)?;
     Ok(Some(copy))
+}
+
+/// The files of `zig`'s own lib folder that its `copy` lacks or holds at another size, relative
+/// to the folder, for `ziglink doctor`: a copy is never repaired in place, so one damaged by
+/// hand makes links fail until it is removed.
+pub fn damage(zig: &Path, copy: &Path) -> io::Result<Vec<PathBuf>> {
+    let source = zig
+        .parent()
+        .map(|dir| dir.join(LIB_DIR))
+        .ok_or_else(|| io::Error::other("zig has no folder"))?;
+    let mut damaged = Vec::new();
+    compare(&source, copy, Path::new(""), &mut damaged)?;
+    Ok(damaged)
+}
+
+fn compare(source: &Path, copy: &Path, below: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(source.join(below))? {
+        let entry = entry?;
+        let name = below.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            compare(source, copy, &name, out)?;
+        } else if kind.is_file() {
+            let len = entry.metadata()?.len();
+            let copied = std::fs::symlink_metadata(copy.join(&name));
+            if !copied.is_ok_and(|c| c.is_file() && c.len() == len) {
+                out.push(name);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Copies `from` to `to` under a lock beside it, through a staging folder renamed into place.
@@ -184,6 +226,28 @@ mod tests {
             let mode = std::fs::metadata(&header).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o444);
         }
+    }
+
+    #[test]
+    fn damage_names_the_files_a_copy_lacks_or_holds_at_another_size() {
+        let tmp = tempfile::tempdir().unwrap();
+        let own = tmp.path().join("ziglink");
+        let zig = ziglang(tmp.path(), "env", "0.17.1", "header");
+        let lib = zig.parent().unwrap().join("lib");
+        std::fs::write(lib.join("libc/include/math.h"), "m").unwrap();
+        let copy = ensure(&zig, &own).unwrap().unwrap();
+        assert_eq!(damage(&zig, &copy).unwrap(), Vec::<PathBuf>::new());
+        let stdio = copy.join("libc/include/stdio.h");
+        std::fs::remove_file(copy.join("libc/include/math.h")).unwrap();
+        std::fs::remove_file(&stdio).unwrap();
+        std::fs::write(&stdio, "short").unwrap();
+        let mut found = damage(&zig, &copy).unwrap();
+        found.sort();
+        let expected: Vec<PathBuf> = ["libc/include/math.h", "libc/include/stdio.h"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -7,6 +7,7 @@ takes from the environment. The hit rates on a shared Redis are measured by `nox
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -178,3 +179,17 @@ def test_two_build_environments_share_one_set_of_zig_runtimes(
     assert version == f"ziglang-{copy.name}.dist-info"
     header = copy / "libc" / "include" / "generic-musl" / "stdio.h"
     assert header.stat().st_mode & 0o777 == 0o444, "the copy is read-only"
+    # A copy is never repaired in place: one damaged by hand is what doctor finds, and its fix,
+    # pasted, makes the next link copy it again.
+    header.unlink()
+    doctor = run(["ziglink", "doctor"], env=env, check=False)
+    assert doctor.returncode == 1, doctor.stdout
+    assert f"lacks or has changed 1 of zig's files ({header.relative_to(copy)}" in doctor.stdout
+    fix = re.search(r"fix: remove it \(`([^`]+)`\)", doctor.stdout)
+    assert fix, doctor.stdout
+    run(["sh", "-c", fix.group(1)], env=env)
+    run(["ziglink-cc", "--target=x86_64-unknown-linux-musl", source, "-o", out], env=env)
+    assert run([out], env=env).stdout == "hello\n"
+    assert header.is_file(), "the next link copied the lib folder again"
+    assert sorted(p.name for p in (cache / "o").iterdir()) == entries[0]
+    assert "lacks or has changed" not in run(["ziglink", "doctor"], env=env, check=False).stdout

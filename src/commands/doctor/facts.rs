@@ -16,6 +16,7 @@ use crate::target::triple::{supported_names, Target};
 use crate::target::wine;
 use crate::zig::cache::location;
 use crate::zig::cache::ZIGLINK_DIR;
+use crate::zig::lib_copy;
 use crate::zig::private_dir::{self, Problem};
 
 pub struct Facts {
@@ -40,6 +41,19 @@ pub struct ZigFacts {
     pub path: PathBuf,
     pub found_by: String,
     pub version: Result<String, String>,
+    pub lib: LibFolder,
+}
+
+/// The lib folder zig's commands are given.
+pub enum LibFolder {
+    /// ziglink's copy, the same in every build environment, with the files it lacks or holds
+    /// at another size than zig's own.
+    Copy {
+        path: PathBuf,
+        damaged: Vec<PathBuf>,
+    },
+    /// zig's own, and why.
+    Own(String),
 }
 
 pub struct CacheFacts {
@@ -68,8 +82,9 @@ impl Facts {
     pub fn gather() -> Facts {
         let exe = std::env::current_exe().ok();
         let settings = Settings::from_process_env().map_err(|e| e.to_string());
+        let cache = zig_cache();
         let zig = match &settings {
-            Ok(settings) => zig(settings),
+            Ok(settings) => zig(settings, cache.path.as_deref()),
             Err(_) => Err("not looked for: the ZIGLINK_* settings are invalid".to_string()),
         };
         let missing_tools = match exe.as_deref().and_then(Path::parent) {
@@ -99,7 +114,7 @@ impl Facts {
                 .and_then(|target| c_objects::first_gcc_object(&target)),
             settings,
             zig,
-            cache: zig_cache(),
+            cache,
             rustc: rustc(),
             runs: runs(),
         }
@@ -129,16 +144,35 @@ fn runs() -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn zig(settings: &Settings) -> Result<ZigFacts, String> {
+/// zig, and the lib folder its commands get from the cache at `cache`.
+fn zig(settings: &Settings, cache: Option<&Path>) -> Result<ZigFacts, String> {
     let zig = launch::find_zig(settings, None).map_err(|e| e.to_string())?;
     let version = launch::zig_command(&zig.path, &[OsString::from("version")], settings)
         .map_err(|e| e.to_string())
         .and_then(output);
     Ok(ZigFacts {
+        lib: lib_folder(&zig.path, cache),
         found_by: zig.found_by.to_string(),
         path: zig.path,
         version,
     })
+}
+
+/// Asking zig its version made the copy if it was missing, so a copy seen now is the one links
+/// use.
+fn lib_folder(zig: &Path, root: Option<&Path>) -> LibFolder {
+    match (lib_copy::turned_off(), root) {
+        (Some(why), _) => LibFolder::Own(why.to_string()),
+        (None, None) => LibFolder::Own("zig has no cache folder".to_string()),
+        (None, Some(root)) => match lib_copy::in_cache(zig, root) {
+            Ok(Some(copy)) => LibFolder::Copy {
+                damaged: lib_copy::damage(zig, &copy).unwrap_or_default(),
+                path: copy,
+            },
+            Ok(None) => LibFolder::Own("zig is not a `ziglang` package's".to_string()),
+            Err(why) => LibFolder::Own(why),
+        },
+    }
 }
 
 fn zig_cache() -> CacheFacts {

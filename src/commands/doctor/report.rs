@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::facts::Facts;
+use super::facts::{Facts, LibFolder, ZigFacts};
 use crate::call::apple_sdk;
 use crate::call::settings::Settings;
 use crate::target::triple::{Target, TARGETS};
@@ -70,6 +70,28 @@ pub fn findings(facts: &Facts) -> Vec<Finding> {
             Ok(_) => {}
         },
     }
+    if let Ok(ZigFacts {
+        lib: LibFolder::Copy { path, damaged },
+        ..
+    }) = &facts.zig
+    {
+        if let Some(first) = damaged.first() {
+            add(
+                Error,
+                format!(
+                    "ziglink's copy of zig's lib folder, {}, lacks or has changed {} of zig's \
+                     files ({} among them), so links that need them fail",
+                    path.display(),
+                    damaged.len(),
+                    first.display()
+                ),
+                &format!(
+                    "remove it (`rm -rf {}`); the next link copies it again",
+                    path.display()
+                ),
+            );
+        }
+    }
     if !facts.cache.writable {
         add(
             Error,
@@ -106,8 +128,8 @@ pub fn findings(facts: &Facts) -> Vec<Finding> {
         add(
             Warning,
             format!(
-                "ziglink's folder {} in zig's cache {problem}, so `ziglink warm` and bindgen's \
-                 header copies refuse it",
+                "ziglink's folder {} in zig's cache {problem}, so `ziglink warm` refuses it and \
+                 zig keeps its own lib folder",
                 path.join(crate::zig::cache::ZIGLINK_DIR).display()
             ),
             "remove that folder (ziglink makes it again), or set ZIG_GLOBAL_CACHE_DIR to a \
@@ -247,6 +269,15 @@ pub fn text(facts: &Facts, findings: &[Finding]) -> String {
         )),
         Err(_) => line("zig: not found".to_string()),
     }
+    if let Ok(zig) = &facts.zig {
+        line(match &zig.lib {
+            LibFolder::Copy { path, .. } => format!(
+                "zig lib folder: {} (ziglink's copy, the same in every environment)",
+                path.display()
+            ),
+            LibFolder::Own(why) => format!("zig lib folder: zig's own ({why})"),
+        });
+    }
     line(format!(
         "zig cache: {} ({}, {})",
         shown(facts.cache.path.as_deref()),
@@ -310,6 +341,13 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
             "found_by": z.found_by,
             "version": z.version.as_deref().ok(),
             "error": z.version.as_ref().err(),
+            "lib": match &z.lib {
+                LibFolder::Copy { path: lib, damaged } => json!({
+                    "copy": path(Some(lib)),
+                    "damaged": damaged.iter().map(|f| f.to_string_lossy()).collect::<Vec<_>>(),
+                }),
+                LibFolder::Own(why) => json!({ "copy": null, "why": why }),
+            },
         }),
         Err(e) => json!({ "path": null, "found_by": null, "version": null, "error": e }),
     };
@@ -362,7 +400,7 @@ pub fn json(facts: &Facts, findings: &[Finding]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::facts::{CacheFacts, RustcFacts, ZigFacts};
+    use super::super::facts::{CacheFacts, RustcFacts};
     use super::*;
     use crate::target::emulation::Plan;
     use crate::zig::private_dir::Problem;
@@ -381,6 +419,10 @@ mod tests {
                 path: PathBuf::from("/env/lib/python3.11/site-packages/ziglang/zig"),
                 found_by: "the ziglang package beside ziglink".into(),
                 version: Ok("0.17.1".into()),
+                lib: LibFolder::Copy {
+                    path: PathBuf::from("/home/u/.cache/zig/ziglink/lib/0.17.1"),
+                    damaged: Vec::new(),
+                },
             }),
             cache: CacheFacts {
                 path: Some(PathBuf::from("/home/u/.cache/zig")),
@@ -440,6 +482,19 @@ mod tests {
                 Severity::Warning,
                 "zig 0.15.2 is not",
                 "ziglang>=0.17.1,<0.18",
+            ),
+            (
+                "lib copy damaged",
+                |f| {
+                    if let Ok(z) = &mut f.zig {
+                        if let LibFolder::Copy { damaged, .. } = &mut z.lib {
+                            damaged.push(PathBuf::from("libc/include/stdio.h"));
+                        }
+                    }
+                },
+                Severity::Error,
+                "lib/0.17.1, lacks or has changed 1 of zig's files (libc/include/stdio.h among",
+                "rm -rf /home/u/.cache/zig/ziglink/lib/0.17.1`); the next link copies it again",
             ),
             (
                 "read-only cache",
