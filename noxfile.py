@@ -259,7 +259,7 @@ def bench_envs(session: nox.Session) -> None:
     """The example built through its backend in a fresh environment each time, for x86_64 and
     aarch64 Linux, windows-gnu and arm64 macOS: link time and zig cache growth with ziglink's
     copy of zig's lib folder, without it, in one environment, and with maturin --zig
-    (bench/fresh_envs.py; about 30 minutes for 3 builds, on 2 cores). Needs `.ci/setup`.
+    (bench/fresh_envs.py; about 15 minutes for 3 builds, on 2 cores). Needs `.ci/setup`.
 
     Pass options after --, e.g. `nox -s bench-envs -- --builds 5 --targets x86_64-pc-windows-gnu`.
     """

@@ -3,6 +3,7 @@ PEP 517 backend, each build in a new environment, for x86_64 and aarch64 Linux, 
 arm64 macOS, side by side with the same builds made one environment:
 
     python -m bench.fresh_envs --wheelhouse target/wheelhouse [--builds N] [--targets a,b]
+        [--variants "ziglink,one environment"]
 
 Variants, each with a zig cache of its own that starts empty:
 
@@ -29,6 +30,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -45,6 +47,7 @@ TARGETS = [
 ]
 NEEDS_SYSROOT = {"x86_64-pc-windows-gnu", "aarch64-apple-darwin"}
 COPY, OWN, ONE, MATURIN = "ziglink", "ziglink, own lib", "one environment", "maturin --zig"
+VARIANTS = [COPY, OWN, ONE, MATURIN]
 # The crate's own link is the last `run_linker` pass after cargo starts compiling it.
 LINK = re.compile(r"time:\s+([\d.]+);.*\trun_linker$", re.MULTILINE)
 
@@ -113,8 +116,9 @@ def last_error(log: str) -> str:
     return (errors or ["failed"])[0][:100]
 
 
-def kib(n: int) -> str:
-    return f"{n / 1024:+.0f} KiB"
+def size(n: int) -> str:
+    """Bytes as bytes below 10 KiB, where the goal (0 bytes) is judged, else in KiB."""
+    return f"{n:+d} B" if abs(n) < 10240 else f"{n / 1024:+.0f} KiB"
 
 
 def main() -> int:
@@ -122,8 +126,12 @@ def main() -> int:
     parser.add_argument("--wheelhouse", type=Path, required=True)
     parser.add_argument("--builds", type=int, default=3)
     parser.add_argument("--targets", default=",".join(TARGETS))
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated")
     parser.add_argument("--seed", type=int, default=None)
     opts = parser.parse_args()
+    unknown = set(opts.variants.split(",")) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     rng = random.Random(opts.seed)
     house = opts.wheelhouse.resolve()
     work = Path(tempfile.mkdtemp(prefix="ziglink-bench-envs-"))
@@ -136,7 +144,7 @@ def main() -> int:
     rows = []
     try:
         for target in opts.targets.split(","):
-            names = [COPY, OWN, ONE] + ([MATURIN] if "linux" in target else [])
+            names = [n for n in opts.variants.split(",") if n != MATURIN or "linux" in target]
             variants = [Variant(n, target, work, house, builder) for n in names]
             for i in range(opts.builds):
                 # Interleaved, in a new order each round: a noisy neighbour slows all alike.
@@ -154,7 +162,7 @@ def report(rows: list) -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     for target, name, i, link, seconds, grew, failed in sorted(rows, key=lambda r: r[:3]):
         link_text = f"{link:.2f} s" if link is not None else "-"
-        grown = kib(grew) if not failed else f"failed: {failed}"
+        grown = size(grew) if not failed else f"failed: {failed}"
         print(f"| {target} | {name} | {i} | {link_text} | {seconds:.1f} s | {grown} |")
     print("\nFrom the second build on (median link time, as a ratio to one environment's):")
     for target in dict.fromkeys(r[0] for r in rows):
@@ -166,9 +174,9 @@ def report(rows: list) -> None:
                 later[name][1].append(grew)
         one = later.get(ONE)
         for name, (links, grown) in later.items():
-            median = sorted(links)[len(links) // 2]
-            ratio = f", {median / sorted(one[0])[len(one[0]) // 2]:.2f}x" if one else ""
-            print(f"  {target} {name}: {median:.2f} s{ratio}; zig cache {kib(max(grown))} at most")
+            median = statistics.median(links)
+            ratio = f", {median / statistics.median(one[0]):.2f}x" if one else ""
+            print(f"  {target} {name}: {median:.3f} s{ratio}; zig cache {size(max(grown))} at most")
 
 
 if __name__ == "__main__":
