@@ -212,19 +212,26 @@ def maturin_wheel(
     return wheel.name, unpacked / "pyo3_hello" / "pyo3_hello.abi3.so"
 
 
+# maturin's test-crate pyo3-pure sets `[tool.maturin.target."aarch64-apple-darwin"]
+# macos-deployment-target`, which the backend once refused on every target. The arm64 wheel
+# carries such a table (12.0, above rustc's 11.0): maturin tags the wheel for it, and the
+# backend's link must write it into the file. The universal2 wheel below keeps the defaults.
+TABLE_12 = '\n[tool.maturin.target."aarch64-apple-darwin"]\nmacos-deployment-target = "12.0"\n'
+
+
 @pytest.mark.parametrize(
-    ("triple", "tag", "cpu", "minos"),
+    ("triple", "table", "tag", "cpu", "minos"),
     [
-        ("aarch64-apple-darwin", "macosx_11_0_arm64", ARM64, (11, 0, 0)),
-        ("x86_64-apple-darwin", "macosx_10_12_x86_64", X86_64, (10, 12, 0)),
+        ("aarch64-apple-darwin", TABLE_12, "macosx_12_0_arm64", ARM64, (12, 0, 0)),
+        ("x86_64-apple-darwin", "", "macosx_10_12_x86_64", X86_64, (10, 12, 0)),
     ],
-    ids=["arm64", "x86_64"],
+    ids=["arm64-target-table", "x86_64"],
 )
 def test_maturin_wheel_for_macos(
-    wheelhouse, installed, sandbox, shared, std_for, tmp_path, triple, tag, cpu, minos
+    wheelhouse, installed, sandbox, shared, std_for, tmp_path, triple, table, tag, cpu, minos
 ):
     """maturin drives cargo with ziglink as the linker, as `maturin build --zig` users do."""
-    name, so = maturin_wheel(triple, wheelhouse, sandbox, shared, std_for, tmp_path)
+    name, so = maturin_wheel(triple, wheelhouse, sandbox, shared, std_for, tmp_path, table)
     assert name.endswith(f"-cp39-abi3-{tag}.whl"), name
     ext = image(so)
     assert (ext.cputype, ext.minos) == (cpu, minos)
@@ -233,22 +240,6 @@ def test_maturin_wheel_for_macos(
     assert ext.signed == (cpu == ARM64)
     assert ext.signature_problems == []
     assert_binds_as_dyld_would(ext, installed)
-
-
-def test_maturin_wheel_takes_the_deployment_target_of_its_target_table(
-    wheelhouse, sandbox, shared, std_for, tmp_path
-):
-    """maturin's test-crate pyo3-pure sets `[tool.maturin.target."aarch64-apple-darwin"]
-    macos-deployment-target`, which the backend once refused on every target; maturin builds
-    and tags that target for it, and so does the backend's link (12.0 here, above the default)."""
-    table = '\n[tool.maturin.target."aarch64-apple-darwin"]\nmacos-deployment-target = "12.0"\n'
-    name, so = maturin_wheel(
-        "aarch64-apple-darwin", wheelhouse, sandbox, shared, std_for, tmp_path, table
-    )
-    assert name.endswith("-cp39-abi3-macosx_12_0_arm64.whl"), name
-    ext = image(so)
-    assert (ext.cputype, ext.minos) == (ARM64, (12, 0, 0))
-    assert ext.signature_problems == []
 
 
 def test_input_built_for_a_newer_macos_is_refused_and_removed(mac_env, tmp_path):
