@@ -31,6 +31,9 @@ pub use crate::zig::find::LIB_DIR_VAR;
 pub const SWITCH_VAR: &str = "ZIGLINK_LIB_COPY";
 const LIB_DIR: &str = "lib";
 const STAGING_PREFIX: &str = ".copying-";
+/// pip compiles the Python file ziglang ships for lldb at install time, and uv does not: these
+/// folders are the installer's, not zig's, so the copy and its check leave them out.
+const PYTHON_CACHE: &str = "__pycache__";
 
 /// Where the copy of `zig`'s lib folder goes in ziglink's folder `own`, and the folder it is
 /// copied from; `None` for a zig that is not a `ziglang` package's.
@@ -102,7 +105,9 @@ fn compare(source: &Path, copy: &Path, below: &Path, out: &mut Vec<PathBuf>) -> 
         let entry = entry?;
         let name = below.join(entry.file_name());
         let kind = entry.file_type()?;
-        if kind.is_dir() {
+        if kind.is_dir() && entry.file_name() == PYTHON_CACHE {
+            continue;
+        } else if kind.is_dir() {
             compare(source, copy, &name, out)?;
         } else if kind.is_file() {
             let len = entry.metadata()?.len();
@@ -165,7 +170,9 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
         let entry = entry?;
         let kind = entry.file_type()?;
         let target = to.join(entry.file_name());
-        if kind.is_dir() {
+        if kind.is_dir() && entry.file_name() == PYTHON_CACHE {
+            continue;
+        } else if kind.is_dir() {
             copy_tree(&entry.path(), &target)?;
         } else if kind.is_file() {
             std::fs::copy(entry.path(), &target)?;
@@ -235,7 +242,14 @@ mod tests {
         let zig = ziglang(tmp.path(), "env", "0.17.1", "header");
         let lib = zig.parent().unwrap().join("lib");
         std::fs::write(lib.join("libc/include/math.h"), "m").unwrap();
+        let pyc = lib.join("lldb").join(PYTHON_CACHE);
+        std::fs::create_dir_all(&pyc).unwrap();
+        std::fs::write(pyc.join("pretty_printers.cpython-311.pyc"), "pip").unwrap();
         let copy = ensure(&zig, &own).unwrap().unwrap();
+        assert!(
+            !copy.join("lldb").join(PYTHON_CACHE).exists(),
+            "pip's, not zig's"
+        );
         assert_eq!(damage(&zig, &copy).unwrap(), Vec::<PathBuf>::new());
         let stdio = copy.join("libc/include/stdio.h");
         std::fs::remove_file(copy.join("libc/include/math.h")).unwrap();

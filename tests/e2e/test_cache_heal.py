@@ -59,7 +59,16 @@ def work(sandbox, installed, tmp_path) -> tuple[dict[str, str], Path, Path]:
     """The environment (ziglink's tools first on PATH, zig counting its runs in `zig-runs`, the
     session's shared zig cache), that cache, and a folder with the sources."""
     (real_zig,) = installed.parent.glob("lib/python*/site-packages/ziglang/zig")
-    counting = tmp_path / "zig"
+    # Laid out as the ziglang package is, its dist-info beside it and its lib folder in it, so
+    # that ziglink gives the wrapper the copy of zig's lib folder every other test's links get:
+    # zig keys musl, MinGW's runtime and libc++ on that folder's path, and would otherwise build
+    # each of them twice in the session's cache.
+    site = tmp_path / "site-packages"
+    (site / "ziglang").mkdir(parents=True)
+    (dist_info,) = real_zig.parent.parent.glob("ziglang-*.dist-info")
+    (site / dist_info.name).mkdir()
+    (site / "ziglang" / "lib").symlink_to(real_zig.parent / "lib")
+    counting = site / "ziglang" / "zig"
     counting.write_text(COUNTING_ZIG)
     counting.chmod(0o755)
     env = {

@@ -190,13 +190,17 @@ def maturin_wheel(
 ) -> tuple[str, Path]:
     """The example as a wheel for `spec`, built through uv by the ziglink.maturin backend, which
     sets ziglink up for each apple target `spec` stands for: the wheel's name and its extension
-    module. `pyproject` is added to the example's pyproject.toml."""
+    module. `pyproject` is added to the example's pyproject.toml; such a build gets a target
+    folder of its own, because cargo does not rebuild dependencies when the deployment target
+    changes: the builds at the defaults would find pyo3 compiled for the table's newer macOS,
+    which ziglink refuses to link."""
     src = fresh(EXAMPLE, tmp_path)
+    env = with_shared(sandbox.env, shared, std_for)
     if pyproject:
         path = src / "pyproject.toml"
         path.write_text(path.read_text() + pyproject)
+        env["CARGO_TARGET_DIR"] = str(shared / "target-with-pyproject-additions")
     out = tmp_path / "out"
-    env = with_shared(sandbox.env, shared, std_for)
     build_args = f"build-args=--target {spec}"
     built = run(
         ["uv", "build", "--wheel", "--no-index", "--find-links", wheelhouse,

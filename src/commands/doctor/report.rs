@@ -7,6 +7,7 @@ use super::facts::{Facts, LibFolder, ZigFacts};
 use crate::call::apple_sdk;
 use crate::call::settings::Settings;
 use crate::target::triple::{Target, TARGETS};
+use crate::text::shell;
 use serde_json::{json, Value};
 
 /// The zig minor version ziglink's rules and tests are made for (`ziglang>=0.17.1,<0.18`).
@@ -87,7 +88,7 @@ pub fn findings(facts: &Facts) -> Vec<Finding> {
                 ),
                 &format!(
                     "remove it (`rm -rf {}`); the next link copies it again",
-                    path.display()
+                    shell::quote(&path.to_string_lossy())
                 ),
             );
         }
