@@ -120,10 +120,12 @@ def test_clean_during_a_cold_link_spares_what_the_link_uses(crate, own_cache):
     young = run(["ziglink", "cache", "clean", "--older-than", "1h"], env=env).stdout
     assert not re.search(r"^removed", young, re.MULTILINE), young
     assert info(env)["total_bytes"] == size
-    # With the build over, nothing is held any more.
+    # With the build over, nothing is held any more: what the last clean beside the build had to
+    # keep goes now. (When the link let go before that clean ran, it went then already.)
     done = run(["ziglink", "cache", "clean"], env=env).stdout
     assert "in use" not in done, done
-    assert info(env)["total_bytes"] < size
+    if re.search(r"^kept \d+ entr\w+ in use by running builds", reports[-1], re.MULTILINE):
+        assert info(env)["total_bytes"] < size, reports[-1]
 
     # zig rebuilds what was removed.
     (crate / "src" / "main.rs").touch()
