@@ -39,8 +39,17 @@ const PYTHON_CACHE: &str = "__pycache__";
 /// copied from; `None` for a zig that is not a `ziglang` package's.
 pub fn place(zig: &Path, own: &Path) -> Option<(PathBuf, PathBuf)> {
     let version = version::package_version(zig)?;
-    let source = zig.parent()?.join(LIB_DIR);
-    Some((own.join(LIB_DIR).join(version), source))
+    Some((own.join(LIB_DIR).join(version), own_lib(zig)?))
+}
+
+/// The lib folder a `ziglang` package ships beside its zig.
+fn own_lib(zig: &Path) -> Option<PathBuf> {
+    Some(zig.parent()?.join(LIB_DIR))
+}
+
+/// Folders an installer adds to the package, not zig's own, which the copy leaves out.
+fn installers(entry: &std::fs::DirEntry, kind: std::fs::FileType) -> bool {
+    kind.is_dir() && entry.file_name() == PYTHON_CACHE
 }
 
 /// The copy for `zig` in the zig cache at `root`, in ziglink's private folder there (made if
@@ -91,10 +100,7 @@ pub fn ensure(zig: &Path, own: &Path) -> io::Result<Option<PathBuf>> {
 /// to the folder, for `ziglink doctor`: a copy is never repaired in place, so one damaged by
 /// hand makes links fail until it is removed.
 pub fn damage(zig: &Path, copy: &Path) -> io::Result<Vec<PathBuf>> {
-    let source = zig
-        .parent()
-        .map(|dir| dir.join(LIB_DIR))
-        .ok_or_else(|| io::Error::other("zig has no folder"))?;
+    let source = own_lib(zig).ok_or_else(|| io::Error::other("zig has no folder"))?;
     let mut damaged = Vec::new();
     compare(&source, copy, Path::new(""), &mut damaged)?;
     Ok(damaged)
@@ -105,7 +111,7 @@ fn compare(source: &Path, copy: &Path, below: &Path, out: &mut Vec<PathBuf>) -> 
         let entry = entry?;
         let name = below.join(entry.file_name());
         let kind = entry.file_type()?;
-        if kind.is_dir() && entry.file_name() == PYTHON_CACHE {
+        if installers(&entry, kind) {
             continue;
         } else if kind.is_dir() {
             compare(source, copy, &name, out)?;
@@ -170,7 +176,7 @@ fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
         let entry = entry?;
         let kind = entry.file_type()?;
         let target = to.join(entry.file_name());
-        if kind.is_dir() && entry.file_name() == PYTHON_CACHE {
+        if installers(&entry, kind) {
             continue;
         } else if kind.is_dir() {
             copy_tree(&entry.path(), &target)?;
